@@ -1,0 +1,87 @@
+/**
+ * The per-user ai-trace daemon: ingests the spool, serves the Unix-socket API, runs the delivery
+ * queue. Process entry only: wires dependencies, listens, and owns the one shutdown path.
+ */
+import fs from 'node:fs';
+import { watch } from 'chokidar';
+import { Recorder } from '../src/capture/recorder.js';
+import { fileLogger } from '../src/log/logger.js';
+import { checkSocketPath, tracePaths } from '../src/paths.js';
+import { buildServer } from '../src/server/build.js';
+import { ensureSpool } from '../src/spool/spool.js';
+import { openDatabase } from '../src/store/db.js';
+import { VERSION } from '../src/version.js';
+import { wirePush } from '../src/push/wire.js';
+
+const IDLE_MS = Number(process.env.TRACE_IDLE_TIMEOUT_MS ?? 3 * 60 * 60 * 1000);
+const POLL_MS = 1000;
+
+async function main(): Promise<void> {
+  const paths = tracePaths();
+  checkSocketPath(paths.socket);
+  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(paths.home, 0o700);
+  fs.chmodSync(paths.runDir, 0o700);
+  ensureSpool(paths);
+  const log = fileLogger(paths.daemonLog);
+  const db = openDatabase(paths.db);
+  const recorder = new Recorder(db, paths, log);
+  const startedAt = new Date().toISOString();
+
+  let lastActivity = Date.now();
+  const touch = () => {
+    lastActivity = Date.now();
+  };
+  let stopping: Promise<void> | null = null;
+  const push = wirePush({ db, recorder, paths, log });
+  const app = buildServer({
+    recorder, paths, log, version: VERSION, startedAt, touch,
+    requestShutdown: (reason) => void shutdown(reason),
+    plugins: push.routes,
+    pushes: push.list,
+  });
+
+  const drain = () => {
+    touch();
+    recorder.drain().catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
+  };
+  const watcher = watch(paths.spoolNew, { ignoreInitial: true, depth: 0 });
+  watcher.on('add', drain);
+  const poll = setInterval(() => {
+    if (fs.readdirSync(paths.spoolNew).length > 0) drain();
+    if (Date.now() - lastActivity > IDLE_MS) void shutdown('idle');
+  }, POLL_MS);
+
+  async function shutdown(reason: string): Promise<void> {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      log.info({ reason }, 'daemon stopping');
+      clearInterval(poll);
+      await watcher.close().catch(() => undefined);
+      await app.close().catch(() => undefined);
+      await push.stop();
+      await recorder.drain().catch(() => undefined);
+      db.close();
+      fs.rmSync(paths.pidFile, { force: true });
+      log.info('daemon stopped');
+      process.exit(0);
+    })();
+    return stopping;
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+  fs.rmSync(paths.socket, { force: true });
+  await app.listen({ path: paths.socket });
+  fs.chmodSync(paths.socket, 0o600);
+  fs.writeFileSync(paths.pidFile, String(process.pid), { mode: 0o600 });
+  log.info({ version: VERSION, socket: paths.socket }, 'daemon listening');
+  push.start();
+  drain();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`ai-trace daemon failed to start: ${err.message}\n`);
+  process.exit(1);
+});

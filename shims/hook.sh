@@ -1,0 +1,58 @@
+#!/bin/sh
+# ai-trace agent hook: records one event in the spool and returns at once.
+# Usage: hook.sh <agent> <Event>, payload JSON on stdin. Always exits 0 (TRACE=0 off, TRACE=2 trace).
+[ "${TRACE-}" = 0 ] && exit 0
+[ "${TRACE-}" = 2 ] && set -x
+umask 077
+
+agent=${1:-claude}
+event=${2:-unknown}
+
+if [ -n "${TRACE_HOME-}" ]; then home=$TRACE_HOME
+elif [ -d /System/Library ]; then home="$HOME/Library/Application Support/ai-trace"
+else home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
+fi
+spool="$home/spool"
+[ -d "$spool/new" ] || mkdir -p "$spool/tmp" "$spool/new" "$spool/blobs" 2>/dev/null || exit 0
+
+ts=$(date +%s%N 2>/dev/null)
+case $ts in *N|'') ts="$(date +%s)000000000" ;; esac
+id="$ts-$$-$agent-$event"
+tmp="$spool/tmp/$id"
+
+# the payload first: nothing below may run before stdin is drained
+cat > "$tmp" 2>/dev/null || { rm -f "$tmp"; exit 0; }
+
+root=${CLAUDE_PROJECT_DIR:-$PWD}
+if [ -d "$root/.git" ]; then gd="$root/.git"
+else gd=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || gd=
+fi
+top=${gd%/.git}
+note=
+
+case $event in
+  PreToolUse|PostToolUse|PostToolUseFailure)
+    # one sed pass: tool name, then the edited file's path (file_path or notebook_path)
+    { read -r tool; read -r file; } <<EOS
+$(sed -n -e 'h' -e 's/.*"tool_name":"\([A-Za-z_]*\)".*/\1/p' -e 'g' \
+  -e 's/.*"file_path":"\([^"\\]*\)".*/\1/p' -e 'g' -e 's/.*"notebook_path":"\([^"\\]*\)".*/\1/p' "$tmp" 2>/dev/null)
+EOS
+    case $tool in
+      Edit|Write|MultiEdit|NotebookEdit)
+        if [ -z "$file" ]; then note="no-path"
+        elif [ -n "$gd" ] && [ "$top" != "$gd" ]; then
+          case $file in
+            "$top"/*)
+              if [ -f "$file" ]; then cp "$file" "$spool/blobs/$id" 2>/dev/null || note="snapshot-failed"; fi
+              [ -d "$gd/chainloop-trace" ] && : > "$gd/chainloop-trace/ai-pending" ;;
+            *) note="outside-repo:skipped" ;;
+          esac
+        fi ;;
+    esac ;;
+esac
+
+mv "$tmp" "$spool/new/$id.json" 2>/dev/null || rm -f "$tmp"
+if [ -n "$gd" ] && [ -d "$gd/chainloop-trace" ]; then
+  printf '%s %s %s %s %s\n' "$ts" "$agent" "$event" "${tool-}" "$note" >> "$gd/chainloop-trace/log.txt" 2>/dev/null
+fi
+exit 0

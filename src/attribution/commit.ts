@@ -1,0 +1,126 @@
+import { diffFiles, emptyTree, type DiffTarget, type FileDiff } from '../git/diff.js';
+import { git, readObjects } from '../git/run.js';
+import type { CommitStore } from '../store/commits.js';
+import type { ProvenanceStore } from '../store/provenance.js';
+import { attributeFile, summarize, type AttributedFile, type CodeChanges, type LabelSource } from './code-changes.js';
+import { isAi, type Label } from './labels.js';
+import { isBinary, splitLines } from './lines.js';
+import { matchLines } from './match.js';
+
+/** Extra label sources for a path, e.g. the pre-rewrite versions of a commit's files. */
+export type ExtraSources = (path: string, oldPath: string) => Promise<LabelSource[]>;
+
+/** The attribution of one diff: per-file changes, totals, labels of every new line, sessions. */
+export interface DiffAttribution {
+  codeChanges: CodeChanges;
+  fileLabels: Map<string, Label[]>;
+  sessions: string[];
+}
+
+export const TRAILER_KEY = 'Chainloop-Trace-Sessions';
+
+/** Computes commit attribution from provenance maps; work is proportional to the files in the diff. */
+export class CommitAttributor {
+  constructor(
+    private readonly provenance: ProvenanceStore,
+    private readonly commits: CommitStore,
+  ) {}
+
+  /** Attributes `from → to` in `repo`; `to` is a commit or the index being committed. */
+  async attributeDiff(
+    repo: string,
+    from: string,
+    to: DiffTarget,
+    extra?: ExtraSources,
+    parent?: string | null,
+    useProvenance = true,
+  ): Promise<DiffAttribution> {
+    const diffs = await diffFiles(repo, from, to);
+    const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
+    const specs = diffs.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
+    const blobs = await readObjects(repo, specs, env);
+    const files: AttributedFile[] = [];
+    for (let i = 0; i < diffs.length; i++) {
+      const d = diffs[i]!;
+      const blob = d.status === 'deleted' ? null : blobs[i] ?? null;
+      if (blob && isBinary(blob)) d.binary = true;
+      const lines = blob && !d.binary ? splitLines(blob.toString('utf8')) : [];
+      const prov = !useProvenance
+        ? undefined
+        : this.provenance.get(repo, d.path) ?? (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined);
+      const sources: LabelSource[] = extra ? await extra(d.path, d.oldPath) : [];
+      if (prov) sources.push(prov);
+      if (parent && d.status !== 'created') {
+        const inherited = await this.inheritedLabels(repo, parent, d.oldPath);
+        if (inherited) sources.push(inherited);
+      }
+      files.push(attributeFile({ diff: d, lines, sources, removedByAgents: prov?.removed ?? [] }));
+    }
+    const fileLabels = new Map<string, Label[]>();
+    for (const f of files) if (f.change.status !== 'deleted' && !f.change.binary) fileLabels.set(f.change.path, f.labels);
+    const sessions = [...new Set(files.flatMap((f) => f.change.session_ids))].sort();
+    return { codeChanges: summarize(files.map((f) => f.change)), fileLabels, sessions };
+  }
+
+  /** Attributes a commit against its first parent and stores the result. */
+  async recordCommit(repo: string, sha: string, extra?: ExtraSources): Promise<DiffAttribution & { parent: string | null }> {
+    const parent = (await git(repo, ['rev-parse', '--verify', '--quiet', `${sha}^`], { allowFailure: true })).trim() || null;
+    const result = await this.attributeDiff(repo, parent ?? (await emptyTree(repo)), { commit: sha }, extra, parent);
+    const trailer = await trailerSessions(repo, sha);
+    const sessions = [...new Set([...result.sessions, ...trailer])].sort();
+    this.commits.save({ repo, sha, parent, sessions, codeChanges: result.codeChanges, createdAt: new Date().toISOString() }, result.fileLabels);
+    await this.settle(repo, result.codeChanges.files.map((f) => f.path), sha);
+    return { ...result, sessions, parent };
+  }
+
+  /**
+   * After a commit: forgets agent removals the commit carried, and drops the provenance of files whose
+   * agent lines are all committed (HEAD holds them), so later work never grows with history.
+   */
+  private async settle(repo: string, paths: string[], sha: string): Promise<void> {
+    const blobs = await readObjects(repo, paths.map((p) => `${sha}:${p}`));
+    paths.forEach((p, i) => {
+      const prov = this.provenance.get(repo, p);
+      if (!prov) return;
+      const committed = blobs[i] ? splitLines(blobs[i]!.toString('utf8')) : [];
+      const still = new Set(committed);
+      const removed = prov.removed.filter((r) => still.has(r.text));
+      const map = matchLines(committed, prov.lines);
+      const uncommittedAi = prov.labels.some((l, j) => isAi(l) && map[j]! < 0);
+      if (!uncommittedAi && removed.length === 0) this.provenance.delete(repo, p);
+      else this.provenance.put(repo, p, { ...prov, removed });
+    });
+  }
+
+  /** The labels the file had in the last recorded commit that changed it, so untouched lines keep their origin. */
+  private async inheritedLabels(repo: string, parent: string, path: string): Promise<LabelSource | undefined> {
+    if (!this.commits.hasPath(repo, path)) return undefined;
+    const last = (await git(repo, ['log', '-1', '--format=%H', parent, '--', path], { allowFailure: true })).trim();
+    const labels = last ? this.commits.fileLabels(last, path) : undefined;
+    if (!labels) return undefined;
+    const [blob] = await readObjects(repo, [`${last}:${path}`]);
+    return blob ? { lines: splitLines(blob.toString('utf8')), labels } : undefined;
+  }
+
+  /** Sessions with agent lines in `repo` not yet committed (from provenance). */
+  pendingSessions(repo: string): string[] {
+    const out = new Set<string>();
+    for (const p of this.provenance.paths(repo)) {
+      const prov = this.provenance.get(repo, p);
+      for (const l of prov?.labels ?? []) if (isAi(l)) out.add(l.slice(2));
+    }
+    return [...out];
+  }
+}
+
+/** Session ids named in a commit's Chainloop-Trace-Sessions trailers. */
+export async function trailerSessions(repo: string, sha: string): Promise<string[]> {
+  const out = await git(repo, ['log', '-1', `--format=%(trailers:key=${TRAILER_KEY},valueonly,separator=%x2C)`, sha], { allowFailure: true });
+  return parseTrailerValue(out);
+}
+
+export function parseTrailerValue(value: string): string[] {
+  return [...new Set(value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+}
+
+export type { FileDiff };

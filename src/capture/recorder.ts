@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import { CommitAttributor } from '../attribution/commit.js';
+import { isBinary, splitLines } from '../attribution/lines.js';
+import { agentEdit, firstSight, observe, type FileProvenance } from '../attribution/provenance.js';
+import { parseClaudePayload, PayloadError } from '../agents/claude/payload.js';
+import { emptyTranscriptState, readSubagent, readTranscript, summarizeTranscript, type TranscriptState } from '../agents/claude/transcript.js';
+import { EDIT_TOOLS, type HookEvent } from '../agents/events.js';
+import { readObjects } from '../git/run.js';
+import type { Logger } from '../log/logger.js';
+import type { TracePaths } from '../paths.js';
+import { consume, deadLetter, listSpool, parseGitSpool, type GitSpoolEvent, type SpoolEntry } from '../spool/spool.js';
+import { CommitStore } from '../store/commits.js';
+import type { DB } from '../store/db.js';
+import { EventStore } from '../store/events.js';
+import { ProvenanceStore } from '../store/provenance.js';
+import { SessionStore, type SessionRecord } from '../store/sessions.js';
+import { clearMarker, MARKERS, RepoCache, touchMarker } from './repo-cache.js';
+import { applyRewrite } from './rewrite.js';
+
+const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+const MAX_WARNINGS = 50;
+
+/** Something that consumes git events after the core has applied them (the push queue). */
+export interface GitEventSink {
+  onGitEvent(ev: GitSpoolEvent): Promise<void>;
+}
+
+/** Applies spooled hook events to the store, strictly in the order the shims wrote them. */
+export class Recorder {
+  readonly sessions: SessionStore;
+  readonly provenance: ProvenanceStore;
+  readonly commits: CommitStore;
+  readonly events: EventStore;
+  readonly attributor: CommitAttributor;
+  readonly repos = new RepoCache();
+  private draining: Promise<number> | null = null;
+  private again = false;
+  pushSink: GitEventSink | null = null;
+
+  constructor(
+    readonly db: DB,
+    private readonly paths: TracePaths,
+    private readonly log: Logger,
+  ) {
+    this.sessions = new SessionStore(db);
+    this.provenance = new ProvenanceStore(db);
+    this.commits = new CommitStore(db);
+    this.events = new EventStore(db);
+    this.attributor = new CommitAttributor(this.provenance, this.commits);
+  }
+
+  /** Ingests everything in the spool; concurrent calls share one pass and a follow-up pass. */
+  drain(): Promise<number> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      let total = 0;
+      do {
+        this.again = false;
+        for (const entry of listSpool(this.paths)) {
+          await this.apply(entry);
+          total++;
+        }
+      } while (this.again || listSpool(this.paths).length > 0);
+      return total;
+    })().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async apply(entry: SpoolEntry): Promise<void> {
+    if (this.events.seen(entry.key)) {
+      consume(entry);
+      return;
+    }
+    try {
+      if (entry.kind === 'git') await this.applyGit(entry);
+      else await this.applyAgent(entry);
+      consume(entry);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.warn({ spool: entry.key, err: reason }, 'spool entry skipped');
+      this.events.add({ spoolKey: entry.key, ts: entry.ts, agent: entry.agent, name: entry.event, note: `skipped: ${reason}` });
+      deadLetter(this.paths, entry.file, reason);
+      if (entry.blobFile) fs.rmSync(entry.blobFile, { force: true });
+    }
+  }
+
+  private async applyAgent(entry: SpoolEntry): Promise<void> {
+    const size = fs.statSync(entry.file).size;
+    if (size === 0) throw new PayloadError(`${entry.event}: empty payload`);
+    if (size > MAX_PAYLOAD_BYTES) throw new PayloadError(`${entry.event}: payload of ${size} bytes is over the limit`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(entry.file, 'utf8'));
+    } catch {
+      throw new PayloadError(`${entry.event}: payload is not valid JSON`);
+    }
+    if (entry.agent !== 'claude') throw new PayloadError(`agent ${entry.agent} is not supported yet`);
+    const ev = parseClaudePayload(raw, { event: entry.event, ts: entry.ts });
+    if (entry.blobFile) ev.snapshot = fs.readFileSync(entry.blobFile);
+    const note = await this.applyEvent(ev);
+    this.events.add({ spoolKey: entry.key, sessionId: ev.sessionId, ts: ev.ts, agent: ev.agent, name: ev.name, tool: ev.toolName, file: ev.filePath, note });
+    if (note) this.log.info({ session: ev.sessionId, event: ev.name, note }, 'event noted');
+  }
+
+  /** Applies one event; returns a note when part of it was skipped. */
+  async applyEvent(ev: HookEvent): Promise<string | undefined> {
+    const top = await this.repos.top(ev.cwd ?? ev.projectDir ?? '');
+    const s = this.sessions.ensure(ev.sessionId, { agent: ev.agent, startedAt: ev.ts, repo: top, cwd: ev.cwd });
+    s.events++;
+    if (!s.repo && top) s.repo = top;
+    if (ev.transcriptPath) s.transcriptPath = ev.transcriptPath;
+    if (ev.ts < s.startedAt) s.startedAt = ev.ts;
+    if (ev.model && !s.model) s.model = ev.model;
+    let note: string | undefined;
+    switch (ev.name) {
+      case 'UserPromptSubmit':
+        s.prompts++;
+        break;
+      case 'PreToolUse':
+        if (ev.toolName && !ev.subagent) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
+        else if (ev.toolName) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
+        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) note = await this.beforeEdit(s, ev, top);
+        break;
+      case 'PostToolUse':
+      case 'PostToolUseFailure':
+        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) note = await this.afterEdit(s, ev, top);
+        break;
+      case 'Stop':
+      case 'StopFailure':
+        s.stops++;
+        this.refreshTranscript(s);
+        break;
+      case 'SubagentStop':
+        this.recordSubagent(s, ev);
+        break;
+      case 'SessionEnd':
+        s.endedAt = ev.ts;
+        this.refreshTranscript(s);
+        break;
+      default:
+        break;
+    }
+    if (note && s.warnings.length < MAX_WARNINGS && !s.warnings.includes(note)) s.warnings.push(note);
+    this.sessions.save(s);
+    return note;
+  }
+
+  private resolveFile(ev: HookEvent, top: string | null): { rel: string } | { skip: string } {
+    if (!ev.filePath) return { skip: `${ev.toolName} without a file path: skipped` };
+    if (!top) return { skip: `${ev.filePath}: not in a git work tree: skipped` };
+    const rel = this.repos.relative(top, ev.filePath);
+    if (!rel) return { skip: `${ev.filePath}: outside the repository: skipped` };
+    if (rel.split('/')[0] === '.git') return { skip: `${rel}: inside .git: skipped` };
+    return { rel };
+  }
+
+  private async currentProvenance(top: string, rel: string, content: string[]): Promise<FileProvenance> {
+    const known = this.provenance.get(top, rel);
+    if (known) return observe(known, content);
+    const [head] = await readObjects(top, [`HEAD:${rel}`]).catch(() => [null]);
+    return firstSight(head && !isBinary(head) ? splitLines(head.toString('utf8')) : null, content);
+  }
+
+  private async beforeEdit(_s: SessionRecord, ev: HookEvent, top: string | null): Promise<string | undefined> {
+    const f = this.resolveFile(ev, top);
+    if ('skip' in f) return f.skip;
+    const before = ev.snapshot ?? null;
+    if (before && isBinary(before)) return `${f.rel}: binary file: line attribution skipped`;
+    const prov = await this.currentProvenance(top!, f.rel, before ? splitLines(before.toString('utf8')) : []);
+    this.provenance.put(top!, f.rel, prov);
+    return undefined;
+  }
+
+  private async afterEdit(s: SessionRecord, ev: HookEvent, top: string | null): Promise<string | undefined> {
+    const f = this.resolveFile(ev, top);
+    if ('skip' in f) return f.skip;
+    let after = ev.snapshot;
+    if (after === undefined) after = fs.existsSync(ev.filePath!) ? fs.readFileSync(ev.filePath!) : null;
+    if (after && isBinary(after)) return `${f.rel}: binary file: line attribution skipped`;
+    let prov = this.provenance.get(top!, f.rel);
+    if (!prov) {
+      // no before-snapshot reached us: fall back to the agent's own record of the file
+      const original = typeof ev.originalFile === 'string' ? splitLines(ev.originalFile) : [];
+      prov = await this.currentProvenance(top!, f.rel, original);
+    }
+    const afterLines = after ? splitLines(after.toString('utf8')) : [];
+    const sessionKey = ev.sessionId;
+    this.provenance.put(top!, f.rel, agentEdit(prov, afterLines, sessionKey));
+    if (!s.filesTouched.includes(f.rel)) s.filesTouched.push(f.rel);
+    const gd = await this.repos.gitDir(top!);
+    if (gd) touchMarker(gd, MARKERS.aiPending);
+    return undefined;
+  }
+
+  /** Reads whatever the transcript gained since the last event and stores it. */
+  refreshSession(s: SessionRecord): void {
+    this.refreshTranscript(s);
+    this.sessions.save(s);
+  }
+
+  private refreshTranscript(s: SessionRecord): void {
+    if (!s.transcriptPath) return;
+    const state = readTranscript(s.transcriptPath, (s.transcriptState as TranscriptState | null) ?? emptyTranscriptState());
+    s.transcriptState = state;
+    const sum = summarizeTranscript(state);
+    if (sum.version) s.agentVersion = sum.version;
+    if (sum.slug) s.slug = sum.slug;
+    if (sum.primaryModel) s.model = sum.primaryModel;
+  }
+
+  private recordSubagent(s: SessionRecord, ev: HookEvent): void {
+    if (!ev.subagent) return;
+    const sub = ev.subagent.transcriptPath ? readSubagent(ev.subagent.transcriptPath) : undefined;
+    const rec = {
+      id: ev.subagent.id,
+      ...(ev.subagent.type ?? sub?.type ? { type: ev.subagent.type ?? sub?.type } : {}),
+      ...(sub?.description ? { description: sub.description } : {}),
+      ...(sub ? { tokens: sub.tokens } : {}),
+    };
+    const i = s.subagents.findIndex((x) => x.id === rec.id);
+    if (i >= 0) s.subagents[i] = rec;
+    else s.subagents.push(rec);
+  }
+
+  private async applyGit(entry: SpoolEntry): Promise<void> {
+    const ev = parseGitSpool(fs.readFileSync(entry.file, 'utf8'));
+    let note: string | undefined;
+    if (ev.hook === 'post-commit') {
+      const head = ev.args.find((a) => a.startsWith('head='))?.slice(5);
+      if (!head) throw new Error('post-commit event without HEAD');
+      const r = await this.recordCommit(ev.repo, head);
+      note = `commit ${head.slice(0, 12)}: ${r.sessions.length} session(s)`;
+    } else if (ev.hook === 'post-rewrite') {
+      const n = await applyRewrite(this, ev.repo, ev.args[0] ?? 'amend', ev.stdin);
+      note = `${ev.args[0]}: ${n} commit(s) re-attributed`;
+    }
+    if (this.pushSink) await this.pushSink.onGitEvent(ev);
+    this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
+  }
+
+  /** Attributes and stores a commit, then updates the hooks' markers for its repository. */
+  async recordCommit(repo: string, sha: string, extra?: Parameters<CommitAttributor['recordCommit']>[2]) {
+    const r = await this.attributor.recordCommit(repo, sha, extra);
+    const gd = await this.repos.gitDir(repo);
+    if (gd) {
+      if (r.sessions.length > 0) touchMarker(gd, MARKERS.unpushed);
+      if (this.attributor.pendingSessions(repo).length === 0) clearMarker(gd, MARKERS.aiPending);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import type { StatusResponse } from '../protocol/types.js';
+import { spoolCounts, statusSessions } from '../query/status.js';
+import type { Command } from './context.js';
+import { withDaemon } from './daemon-access.js';
+import { shortTime, table } from './format.js';
+import { usage } from './usage.js';
+
+/** `trace status [--json]`: the daemon, recent sessions and where every push stands. */
+export const status: Command = async (args, ctx) => {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length) throw usage('trace status [--json]');
+  const r = await withDaemon<StatusResponse>(
+    ctx,
+    (c) => c.call('GET', '/v1/status'),
+    async (rec, paths) => ({
+      daemon: { running: false, pid: null, version: null },
+      sessions: statusSessions(rec.sessions),
+      pushes: [],
+      spool: spoolCounts(paths),
+    }),
+  );
+  if (values.json) {
+    ctx.stdout(JSON.stringify(r, null, 2) + '\n');
+    return 0;
+  }
+  ctx.stdout(r.daemon.running ? `daemon: running (pid ${r.daemon.pid}, version ${r.daemon.version})\n` : 'daemon: not running\n');
+  if (r.spool.waiting || r.spool.dead) ctx.stdout(`spool: ${r.spool.waiting} waiting, ${r.spool.dead} dead-lettered\n`);
+  ctx.stdout(`\nsessions (${r.sessions.length}):\n`);
+  if (r.sessions.length) {
+    ctx.stdout(table(['ID', 'AGENT', 'STARTED', 'ENDED', 'EVENTS', 'FILES', 'REPO'], r.sessions.map((s) => [
+      s.id.slice(0, 8), s.agent, shortTime(s.started_at), shortTime(s.ended_at), String(s.events), String(s.files_touched.length), s.repo ?? '-',
+    ])));
+  }
+  const pushes = r.pushes as { id: number; state: string; destination: string; attempts: number; next_attempt_at: string | null; last_error: string | null; commits: string[] }[];
+  ctx.stdout(`\npushes (${pushes.length}):\n`);
+  if (pushes.length) {
+    ctx.stdout(table(['ID', 'STATE', 'DESTINATION', 'ATTEMPTS', 'COMMITS', 'NEXT', 'LAST ERROR'], pushes.map((p) => [
+      String(p.id), p.state, p.destination, String(p.attempts), String(p.commits.length), shortTime(p.next_attempt_at), p.last_error ?? '',
+    ])));
+  }
+  return 0;
+};

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { removeClaudeHooks } from '../agents/claude/settings.js';
+import { asTraceError } from '../errors.js';
+import { locateRepo, stripManagedHook, type GitRepo } from '../git/hooks-install.js';
+import {
+  applyRestore,
+  manifestPath,
+  planRestore,
+  readManifest,
+  type RestoreAction,
+  type RestoreActionType,
+  type Stripper,
+} from '../install/manifest.js';
+import type { CliContext, Command } from './context.js';
+
+const USAGE = 'usage: trace uninstall [--yes]';
+
+/** How each kind of file loses ai-trace's parts when the user changed it after init. */
+const STRIPPERS = { 'claude-settings': removeClaudeHooks, 'git-hook': stripManagedHook } satisfies Record<string, Stripper>;
+
+/** Asks the user a yes/no question on the terminal; tests pass their own. */
+export type Confirm = (question: string) => Promise<boolean>;
+
+const PLANNED: Record<RestoreActionType, string> = {
+  restore: 'restore',
+  delete: 'delete',
+  strip: "remove ai-trace's hooks from",
+  keep: 'leave',
+  none: 'leave',
+};
+
+/** `trace uninstall [--yes]`: puts every file init touched back as it was, then removes ai-trace's state. */
+export const uninstall: Command = (args, ctx) => runUninstall(args, ctx, process.stdin.isTTY === true, askOnTerminal);
+
+/** The command with its terminal seams passed in. */
+export async function runUninstall(args: string[], ctx: CliContext, interactive: boolean, confirm: Confirm): Promise<number> {
+  let yes: boolean;
+  try {
+    yes = parseArgs({ args, strict: true, allowPositionals: false, options: { yes: { type: 'boolean', default: false } } }).values.yes;
+  } catch (err) {
+    ctx.stderr(`trace uninstall: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const repo = await locateRepo(ctx.cwd, ctx.env, 'trace uninstall');
+    const manifest = readManifest(repo.commonDir);
+    if (!manifest) {
+      ctx.stderr(
+        `trace uninstall: ai-trace is not installed in this repository (no ${display(repo, manifestPath(repo.commonDir))}); nothing to uninstall\n`,
+      );
+      return 1;
+    }
+    const actions = planRestore(manifest, STRIPPERS);
+    if (!yes) {
+      ctx.stdout(`trace uninstall will:\n${actions.map((a) => `  ${PLANNED[a.action]} ${display(repo, a.path)}${detail(a)}`).join('\n')}\n`);
+      if (!interactive) {
+        ctx.stderr('trace uninstall: pass --yes to uninstall non-interactively\n');
+        return 2;
+      }
+      if (!(await confirm('Uninstall ai-trace from this repository? [y/N] '))) {
+        ctx.stderr('trace uninstall: cancelled; nothing was changed\n');
+        return 1;
+      }
+    }
+    applyRestore(repo.commonDir, manifest, actions);
+    const lines = actions.map((a) => `  ${display(repo, a.path)}: ${a.reason}`);
+    ctx.stdout(`trace uninstall: removed ai-trace from ${repo.top}\n${lines.join('\n')}\n`);
+    const kept = actions.filter((a) => a.action === 'strip' || a.action === 'keep');
+    if (kept.length > 0) {
+      ctx.stdout('Some files were changed after trace init, so they were not restored byte for byte; review them.\n');
+    }
+    return 0;
+  } catch (err) {
+    ctx.stderr(`trace uninstall: ${asTraceError(err).message}\n`);
+    return 1;
+  }
+}
+
+function detail(a: RestoreAction): string {
+  switch (a.action) {
+    case 'restore':
+      return ' (original content and mode)';
+    case 'delete':
+      return ' (created by trace init)';
+    case 'strip':
+      return ' (you changed it since trace init; your changes stay)';
+    case 'keep':
+    case 'none':
+      return ` (${a.reason})`;
+  }
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function display(repo: GitRepo, file: string): string {
+  const rel = path.relative(repo.top, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}

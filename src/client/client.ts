@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Agent, request } from 'undici';
+import { TraceError } from '../errors.js';
+import { cleanGitEnv } from '../git/run.js';
+import { checkSocketPath, packageRoot, type TracePaths } from '../paths.js';
+import { PROTOCOL_VERSION, type HelloResponse } from '../protocol/types.js';
+import { VERSION } from '../version.js';
+import { acquireStartLock, alive } from './start-lock.js';
+
+export { alive };
+
+const START_TIMEOUT_MS = 10_000;
+
+/** Talks to the per-user daemon over its Unix socket. */
+export class DaemonClient {
+  private readonly agent: Agent;
+  constructor(readonly paths: TracePaths) {
+    this.agent = new Agent({ connect: { socketPath: paths.socket }, keepAliveTimeout: 1000 });
+  }
+
+  async call<T>(method: 'GET' | 'POST', url: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
+    const res = await request(`http://ai-trace${url}`, {
+      method,
+      dispatcher: this.agent,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    const data = text ? (JSON.parse(text) as T & { error?: string; code?: string }) : ({} as T & { error?: string; code?: string });
+    if (res.statusCode >= 400) {
+      const code = data.code === 'NOT_FOUND' ? 'NOT_FOUND' : data.code === 'USAGE' ? 'USAGE' : 'DAEMON_UNAVAILABLE';
+      throw new TraceError(code, data.error ?? `daemon answered ${res.statusCode} for ${url}`);
+    }
+    return data;
+  }
+
+  /** The daemon's hello, or null when nothing answers on the socket. */
+  async hello(): Promise<HelloResponse | null> {
+    if (!fs.existsSync(this.paths.socket)) return null;
+    try {
+      return await this.call<HelloResponse>('GET', '/v1/hello', undefined, 2000);
+    } catch {
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** A client to a running daemon, started on demand (and restarted when it is older than this CLI). */
+export async function connect(paths: TracePaths, options: { start?: boolean } = {}): Promise<DaemonClient | null> {
+  checkSocketPath(paths.socket);
+  const client = new DaemonClient(paths);
+  let hello = await client.hello();
+  if (hello && (hello.protocol !== PROTOCOL_VERSION || hello.version !== VERSION)) {
+    await stopDaemon(client, hello.pid);
+    hello = null;
+  }
+  if (hello) return client;
+  if (options.start === false) {
+    await client.close();
+    return null;
+  }
+  await startDaemon(paths, client);
+  return client;
+}
+
+async function startDaemon(paths: TracePaths, client: DaemonClient): Promise<void> {
+  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+  const release = await acquireStartLock(paths.startLock, START_TIMEOUT_MS);
+  try {
+    if (await client.hello()) return; // another client started it while we waited
+    fs.mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
+    const out = fs.openSync(path.join(paths.logDir, 'daemon.stderr.log'), 'a', 0o600);
+    const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'daemon', 'main.js')], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...cleanGitEnv(), TRACE_HOME: paths.home },
+    });
+    child.unref();
+    fs.closeSync(out);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (await client.hello()) return;
+      if (child.exitCode !== null) break;
+      await sleep(25);
+    }
+    throw new TraceError('DAEMON_UNAVAILABLE', `the ai-trace daemon did not start: see ${paths.daemonLog} and ${path.join(paths.logDir, 'daemon.stderr.log')}${tail(path.join(paths.logDir, 'daemon.stderr.log'))}`);
+  } finally {
+    release();
+  }
+}
+
+/** Asks the daemon to stop and waits until its process is gone. */
+export async function stopDaemon(client: DaemonClient, pid: number, timeoutMs = 10_000): Promise<void> {
+  await client.call('POST', '/v1/shutdown').catch(() => undefined);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && alive(pid)) await sleep(25);
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function tail(file: string): string {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+    return lines ? ` (last lines: ${lines})` : '';
+  } catch {
+    return '';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,103 @@
+import { git } from './run.js';
+
+/** How a path changed in one diff. */
+export type FileStatus = 'created' | 'modified' | 'deleted' | 'renamed';
+
+/** One file of a diff: its paths, status, and the changed lines with 1-based numbers. */
+export interface FileDiff {
+  status: FileStatus;
+  path: string;
+  oldPath: string;
+  binary: boolean;
+  added: { line: number; text: string }[];
+  removed: { line: number; text: string }[];
+}
+
+/** The side of a diff: a commit-ish, or the index (with the hook's GIT_INDEX_FILE when given). */
+export type DiffTarget = { commit: string } | { index: true; indexFile?: string };
+
+const DIFF_FLAGS = ['-M', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules', '--src-prefix=a/', '--dst-prefix=b/'];
+
+/** `git diff -M` between `from` and `to`: statuses from --raw -z, line numbers from --unified=0. */
+export async function diffFiles(cwd: string, from: string, to: DiffTarget): Promise<FileDiff[]> {
+  const range = 'commit' in to ? [from, to.commit] : ['--cached', from];
+  const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
+  const [raw, patch] = await Promise.all([
+    git(cwd, ['diff', '--raw', '-z', ...DIFF_FLAGS, ...range], { env }),
+    git(cwd, ['diff', '--unified=0', ...DIFF_FLAGS, ...range], { env }),
+  ]);
+  const files = parseRaw(raw);
+  const hunks = parsePatch(patch);
+  files.forEach((f, i) => {
+    const h = hunks[i];
+    if (!h) return;
+    f.binary = h.binary;
+    f.added = h.added;
+    f.removed = h.removed;
+  });
+  return files;
+}
+
+function parseRaw(raw: string): FileDiff[] {
+  const parts = raw.split('\0');
+  const files: FileDiff[] = [];
+  for (let i = 0; i < parts.length; ) {
+    const meta = parts[i++];
+    if (!meta || !meta.startsWith(':')) continue;
+    const fields = meta.slice(1).split(' ');
+    const letter = (fields[4] ?? 'M')[0];
+    const first = parts[i++] ?? '';
+    const second = letter === 'R' || letter === 'C' ? parts[i++] ?? '' : first;
+    if (fields[0] === '160000' || fields[1] === '160000') continue;
+    const status: FileStatus = letter === 'A' || letter === 'C' ? 'created' : letter === 'D' ? 'deleted' : letter === 'R' ? 'renamed' : 'modified';
+    files.push({ status, path: second, oldPath: first, binary: false, added: [], removed: [] });
+  }
+  return files;
+}
+
+interface Hunks {
+  binary: boolean;
+  added: { line: number; text: string }[];
+  removed: { line: number; text: string }[];
+}
+
+function parsePatch(patch: string): Hunks[] {
+  const out: Hunks[] = [];
+  let cur: Hunks | undefined;
+  let oldLine = 0;
+  let newLine = 0;
+  let inHunk = false;
+  for (const line of patch.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      cur = { binary: false, added: [], removed: [] };
+      out.push(cur);
+      inHunk = false;
+      continue;
+    }
+    if (!cur) continue;
+    if (line.startsWith('@@')) {
+      const m = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+      if (m) {
+        oldLine = Number(m[1]);
+        newLine = Number(m[2]);
+        inHunk = true;
+      }
+      continue;
+    }
+    if (!inHunk) {
+      if (line.startsWith('Binary files ') || line === 'GIT binary patch') cur.binary = true;
+      continue;
+    }
+    if (line.startsWith('+')) cur.added.push({ line: newLine++, text: line.slice(1) });
+    else if (line.startsWith('-')) {
+      cur.removed.push({ line: oldLine, text: line.slice(1) });
+      oldLine++;
+    } else if (line.startsWith('\\')) continue;
+  }
+  return out;
+}
+
+/** The empty tree of this repository's hash algorithm, the parent of a root commit. */
+export async function emptyTree(cwd: string): Promise<string> {
+  return (await git(cwd, ['hash-object', '-t', 'tree', '/dev/null'])).trim();
+}

@@ -1,0 +1,83 @@
+import { execa } from 'execa';
+import { TraceError } from '../errors.js';
+
+/** Variables git sets for hooks that would point a child git at the wrong repository or index. */
+const REPO_LOCAL_VARS = [
+  'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR', 'GIT_PREFIX', 'GIT_NAMESPACE', 'GIT_IMPLICIT_WORK_TREE', 'GIT_GRAFT_FILE',
+  'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT', 'GIT_SHALLOW_FILE', 'GIT_REPLACE_REF_BASE',
+  'GIT_INTERNAL_SUPER_PREFIX', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION', 'GIT_EXEC_PATH',
+];
+
+/** The environment without git's repository-local variables, for running git in another repository. */
+export function cleanGitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const k of REPO_LOCAL_VARS) delete out[k];
+  return out;
+}
+
+/** Options for one git run: extra environment (e.g. GIT_INDEX_FILE) and stdin. */
+export interface GitOptions {
+  env?: Record<string, string | undefined>;
+  input?: string | Buffer;
+  allowFailure?: boolean;
+}
+
+/** Runs git in `cwd` and returns stdout; a failure becomes a GIT_FAILED TraceError naming the command. */
+export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
+  const r = await execa('git', args, {
+    cwd,
+    env: { ...cleanGitEnv(), ...options.env },
+    extendEnv: false,
+    input: options.input,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  if (r.exitCode !== 0 && !options.allowFailure) {
+    throw new TraceError('GIT_FAILED', `git ${args.join(' ')} failed in ${cwd}: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`);
+  }
+  return String(r.stdout);
+}
+
+/** Like `git` but returns the raw stdout bytes. */
+export async function gitBuffer(cwd: string, args: string[], options: GitOptions = {}): Promise<Buffer> {
+  const r = await execa('git', args, {
+    cwd,
+    env: { ...cleanGitEnv(), ...options.env },
+    extendEnv: false,
+    input: options.input,
+    reject: false,
+    encoding: 'buffer',
+  });
+  if (r.exitCode !== 0 && !options.allowFailure) {
+    throw new TraceError('GIT_FAILED', `git ${args.join(' ')} failed in ${cwd}: ${Buffer.from(r.stderr).toString().trim()}`);
+  }
+  return Buffer.from(r.stdout);
+}
+
+/** The work tree's top-level directory containing `dir`, or null when it is not in a git work tree. */
+export async function repoTop(dir: string): Promise<string | null> {
+  const out = await git(dir, ['rev-parse', '--show-toplevel'], { allowFailure: true }).catch(() => '');
+  return out.trim() || null;
+}
+
+/** Reads many objects at once through `git cat-file --batch`; null for a missing object. */
+export async function readObjects(cwd: string, specs: string[], env?: Record<string, string | undefined>): Promise<(Buffer | null)[]> {
+  if (specs.length === 0) return [];
+  const out = await gitBuffer(cwd, ['cat-file', '--batch'], { input: specs.join('\n') + '\n', env });
+  const result: (Buffer | null)[] = [];
+  let pos = 0;
+  for (let k = 0; k < specs.length; k++) {
+    const nl = out.indexOf(10, pos);
+    const header = out.subarray(pos, nl).toString();
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      result.push(null);
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    result.push(Buffer.from(out.subarray(pos, pos + size)));
+    pos += size + 1;
+  }
+  return result;
+}

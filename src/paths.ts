@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TraceError } from './errors.js';
+
+/** Every per-user location ai-trace uses; all live under one home that TRACE_HOME overrides. */
+export interface TracePaths {
+  home: string;
+  db: string;
+  runDir: string;
+  socket: string;
+  startLock: string;
+  pidFile: string;
+  spool: string;
+  spoolTmp: string;
+  spoolNew: string;
+  spoolBlobs: string;
+  spoolDead: string;
+  logDir: string;
+  daemonLog: string;
+  keyDir: string;
+}
+
+/** Where per-user state lives: TRACE_HOME, else the XDG state dir (macOS: Application Support). */
+export function traceHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TRACE_HOME) return path.resolve(env.TRACE_HOME);
+  const home = env.HOME || os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'ai-trace');
+  const xdg = env.XDG_STATE_HOME || path.join(home, '.local', 'state');
+  return path.join(xdg, 'ai-trace');
+}
+
+/** Unix socket paths are limited to about 104 bytes (macOS) / 108 (Linux). */
+const MAX_SOCKET_PATH = 100;
+
+export function tracePaths(env: NodeJS.ProcessEnv = process.env): TracePaths {
+  const home = traceHome(env);
+  const runDir = path.join(home, 'run');
+  const spool = path.join(home, 'spool');
+  const logDir = path.join(home, 'log');
+  return {
+    home,
+    db: path.join(home, 'trace.db'),
+    runDir,
+    socket: path.join(runDir, 'daemon.sock'),
+    startLock: path.join(runDir, 'start.lock'),
+    pidFile: path.join(runDir, 'daemon.pid'),
+    spool,
+    spoolTmp: path.join(spool, 'tmp'),
+    spoolNew: path.join(spool, 'new'),
+    spoolBlobs: path.join(spool, 'blobs'),
+    spoolDead: path.join(spool, 'dead'),
+    logDir,
+    daemonLog: path.join(logDir, 'daemon.log'),
+    keyDir: path.join(home, 'keys'),
+  };
+}
+
+export function checkSocketPath(socket: string): void {
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    throw new TraceError(
+      'DAEMON_UNAVAILABLE',
+      `socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes; set TRACE_HOME to a shorter directory`,
+    );
+  }
+}
+
+/** The installed package's root (holds shims/, dist/, bin/), from source or from dist/. */
+export const packageRoot: string = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'shims'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir, '..', '..');
+  }
+}

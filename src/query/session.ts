@@ -1,0 +1,21 @@
+import type { Recorder } from '../capture/recorder.js';
+import { TraceError } from '../errors.js';
+import { buildSessionData, type SessionData } from '../evidence/session-data.js';
+import type { SessionRecord } from '../store/sessions.js';
+
+/** Finds a session by full id or unambiguous prefix. */
+export function findSession(rec: Recorder, id: string): SessionRecord {
+  const exact = rec.sessions.get(id);
+  if (exact) return exact;
+  const found = id.length >= 4 ? rec.sessions.findByPrefix(id) : [];
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new TraceError('USAGE', `session id ${id} is ambiguous: give more characters`);
+  throw new TraceError('NOT_FOUND', `no session ${id}: see trace status for the sessions ai-trace knows`);
+}
+
+/** The session's evidence, with the transcript read up to now. */
+export async function showSession(rec: Recorder, id: string): Promise<SessionData> {
+  const s = findSession(rec, id);
+  rec.refreshSession(s);
+  return buildSessionData(s, rec.commits);
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Recorder } from '../capture/recorder.js';
+import { TraceError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { TracePaths } from '../paths.js';
+import { commitMsgRoute } from './routes/commit-msg.js';
+import { helloRoute } from './routes/hello.js';
+import { sessionRoute } from './routes/session.js';
+import { showRoute } from './routes/show.js';
+import { statusRoute } from './routes/status.js';
+import { shutdownRoute } from './routes/shutdown.js';
+import { drainRoute } from './routes/drain.js';
+
+/** Everything the routes need; the daemon's main wires it, tests pass their own. */
+export interface ServerDeps {
+  recorder: Recorder;
+  paths: TracePaths;
+  log: Logger;
+  version: string;
+  startedAt: string;
+  /** Asks the daemon to shut down after the response is sent. */
+  requestShutdown: (reason: string) => void;
+  /** Extra routes (the push queue registers its own). */
+  plugins?: ((app: FastifyInstance, deps: ServerDeps) => void)[];
+  /** Called on every request so the idle timer restarts. */
+  touch?: () => void;
+  /** Push rows for status (filled when the delivery queue is wired). */
+  pushes?: () => unknown[];
+}
+
+/** Builds the daemon's HTTP API; it never listens by itself. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  app.addHook('onRequest', async () => deps.touch?.());
+  app.setErrorHandler((err, _req, reply) => {
+    const e = err as Error & { statusCode?: number; code?: string };
+    if (e instanceof TraceError) {
+      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'USAGE' ? 400 : 500;
+      return reply.status(status).send({ error: e.message, code: e.code });
+    }
+    deps.log.error({ err: e.message, stack: e.stack }, 'request failed');
+    return reply.status(e.statusCode ?? 500).send({ error: e.message, code: 'INTERNAL' });
+  });
+  for (const route of [helloRoute, drainRoute, commitMsgRoute, showRoute, sessionRoute, statusRoute, shutdownRoute, ...(deps.plugins ?? [])]) {
+    route(app, deps);
+  }
+  return app;
+}

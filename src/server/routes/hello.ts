@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import { PROTOCOL_VERSION, type HelloResponse } from '../../protocol/types.js';
+import type { ServerDeps } from '../build.js';
+
+export function helloRoute(app: FastifyInstance, deps: ServerDeps): void {
+  app.get('/v1/hello', async (): Promise<HelloResponse> => ({
+    name: 'ai-trace',
+    version: deps.version,
+    protocol: PROTOCOL_VERSION,
+    pid: process.pid,
+    startedAt: deps.startedAt,
+  }));
+}

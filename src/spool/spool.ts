@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TracePaths } from '../paths.js';
+
+/** One file the shims left in the spool, in the order they wrote them. */
+export interface SpoolEntry {
+  key: string;
+  file: string;
+  kind: 'agent' | 'git';
+  /** Nanoseconds since the epoch as the shim saw them, as text (fixed width). */
+  ns: string;
+  ts: string;
+  agent: string;
+  event: string;
+  /** The before/after snapshot the shim took, when it took one. */
+  blobFile?: string;
+}
+
+const NAME = /^(\d+)-(\d+)-([a-z0-9_]+)-([A-Za-z0-9_-]+)\.(json|git)$/;
+
+export function ensureSpool(p: TracePaths): void {
+  for (const d of [p.home, p.spool, p.spoolTmp, p.spoolNew, p.spoolBlobs, p.spoolDead]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+}
+
+/** The spool's waiting entries, oldest first; files with names no shim writes are dead-lettered. */
+export function listSpool(p: TracePaths): SpoolEntry[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(p.spoolNew);
+  } catch {
+    return [];
+  }
+  const out: SpoolEntry[] = [];
+  for (const name of names) {
+    const m = NAME.exec(name);
+    if (!m) {
+      deadLetter(p, path.join(p.spoolNew, name), `unrecognised spool file name ${name}`);
+      continue;
+    }
+    const key = name.replace(/\.(json|git)$/, '');
+    const blob = path.join(p.spoolBlobs, key);
+    out.push({
+      key,
+      file: path.join(p.spoolNew, name),
+      kind: m[5] === 'git' ? 'git' : 'agent',
+      ns: m[1]!.padStart(19, '0'),
+      ts: nsToIso(m[1]!),
+      agent: m[3]!,
+      event: m[4]!,
+      blobFile: m[5] === 'json' && fs.existsSync(blob) ? blob : undefined,
+    });
+  }
+  return out.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.key < b.key ? -1 : 1));
+}
+
+function nsToIso(ns: string): string {
+  const ms = Number(BigInt(ns) / 1_000_000n);
+  return new Date(ms).toISOString();
+}
+
+/** Removes an entry once applied. */
+export function consume(entry: SpoolEntry): void {
+  fs.rmSync(entry.file, { force: true });
+  if (entry.blobFile) fs.rmSync(entry.blobFile, { force: true });
+}
+
+/** Moves a file that cannot be applied aside, with the reason next to it, so nothing is lost silently. */
+export function deadLetter(p: TracePaths, file: string, reason: string): void {
+  const base = path.basename(file);
+  try {
+    fs.mkdirSync(p.spoolDead, { recursive: true, mode: 0o700 });
+    fs.renameSync(file, path.join(p.spoolDead, base));
+    fs.writeFileSync(path.join(p.spoolDead, base + '.reason'), reason + '\n');
+  } catch {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** A git hook's spool file: header lines (`hook`, `repo`, `gitdir`, `arg`…), then stdin after `--`. */
+export interface GitSpoolEvent {
+  hook: string;
+  repo: string;
+  gitdir: string;
+  args: string[];
+  stdin: string;
+}
+
+export function parseGitSpool(text: string): GitSpoolEvent {
+  const sep = text.indexOf('\n--\n');
+  const head = sep >= 0 ? text.slice(0, sep) : text;
+  const stdin = sep >= 0 ? text.slice(sep + 4) : '';
+  const lines = head.split('\n');
+  if (lines[0] !== 'ai-trace-git 1') throw new Error('not an ai-trace git spool file');
+  const ev: GitSpoolEvent = { hook: '', repo: '', gitdir: '', args: [], stdin };
+  for (const l of lines.slice(1)) {
+    const sp = l.indexOf(' ');
+    const k = sp < 0 ? l : l.slice(0, sp);
+    const v = sp < 0 ? '' : l.slice(sp + 1);
+    if (k === 'hook') ev.hook = v;
+    else if (k === 'repo') ev.repo = v;
+    else if (k === 'gitdir') ev.gitdir = v;
+    else if (k === 'arg') ev.args.push(v);
+  }
+  if (!ev.hook || !ev.repo) throw new Error('git spool file lacks hook or repo');
+  return ev;
+}
