@@ -53,6 +53,8 @@ trace_spool() {
     if [ -n "$trace_in" ]; then cat "$trace_in"; fi
   } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_ts" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
+  # the daemon ingests the spool; start it in the background if it is not there
+  [ -S "$trace_home/run/daemon.sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
 }
 
 case $trace_name in

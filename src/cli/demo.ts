@@ -11,6 +11,20 @@ import { tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 import { main } from './main.js';
 
+/** Waits (up to 20 s) until every queued delivery has a final state. */
+async function waitDelivered(ctx: CliContext): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let out = '';
+  const capture: CliContext = { ...ctx, stdout: (t) => void (out += t) };
+  while (Date.now() < deadline) {
+    out = '';
+    await main(['status', '--json'], capture);
+    const pushes = (JSON.parse(out) as { pushes: { state: string }[] }).pushes;
+    if (pushes.length > 0 && pushes.every((p) => p.state === 'delivered' || p.state === 'failed')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * `trace demo [--keep]`: a temporary repository and bare remote, `trace init`, a scripted Claude
  * Code-shaped session driven through the installed hooks with a human edit in between, a commit,
@@ -36,7 +50,7 @@ export const demo: Command = async (args, ctx) => {
   };
   try {
     say(`a temporary repository with a bare remote, in ${dir}`);
-    sh(`git init -q --bare remote.git && git init -q -b main repo`, dir);
+    sh(`git init -q --bare -b main remote.git && git init -q -b main repo`, dir);
     sh(`git config user.name "Demo Developer" && git config user.email dev@example.com && git remote add origin ../remote.git`);
     fs.writeFileSync(path.join(repo, 'README.md'), '# demo\n\nA tiny project.\n');
     sh(`git add README.md && git commit -q -m "initial commit"`);
@@ -76,8 +90,17 @@ export const demo: Command = async (args, ctx) => {
     await run('show', 'HEAD');
     say('the session');
     await run('session', 'show', sessionId);
-    say('status');
+    say('a push: the pre-push hook queues one signed attestation, delivered to the remote in the background');
+    sh('git push -q origin main');
+    await waitDelivered(sub);
     await run('status');
+    say('verification, offline, from a fresh clone');
+    sh('git clone -q remote.git clone', dir);
+    const cloneCtx: CliContext = { ...sub, cwd: path.join(dir, 'clone') };
+    ctx.stdout('$ trace fetch && trace verify --range HEAD~2..HEAD   (in a fresh clone)\n');
+    if ((await main(['fetch'], cloneCtx)) !== 0 || (await main(['verify', '--range', 'HEAD~2..HEAD'], cloneCtx)) !== 0) {
+      throw new TraceError('VERIFY_FAILED', 'demo step failed: verification in the clone');
+    }
     ctx.stdout(`\nThe demo repository is in ${repo}${values.keep ? '' : ' (removed now; pass --keep to keep it)'}.\n`);
     return 0;
   } finally {

@@ -11,8 +11,12 @@ import { show } from './show.js';
 import { status } from './status.js';
 import { uninstall } from './uninstall.js';
 import { VERSION } from '../version.js';
+import { attestation } from './attestation.js';
+import { fetch } from './fetch.js';
+import { push } from './push.js';
+import { verify } from './verify.js';
 
-const COMMANDS: Record<string, Command> = { init, uninstall, status, show, session, log, daemon, demo, hook, key };
+const COMMANDS: Record<string, Command> = { init, uninstall, status, show, session, log, daemon, demo, hook, key, push, verify, attestation, fetch };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
 
@@ -25,6 +29,10 @@ usage: trace <command> [options]
   session show <id> [--json]              one session as Chainloop evidence
   log [-f] [--hooks]                      the daemon log (or this repository's hook log)
   daemon start|stop|status|run|install    the per-user background daemon
+  push --retry [ID]                       retry queued or dead-lettered deliveries now
+  verify [BUNDLE | --commit C | --range A..B]   check attestations offline
+  attestation show ID|COMMIT [--json]     the signed attestation of a push or commit
+  fetch [remote]                          get the remote's attestations (refs/chainloop-trace/*)
   key show                                the public key attestations are signed with
   demo                                    a scripted session in a temporary repository
 `;

@@ -1,6 +1,32 @@
+import fs from 'node:fs';
+import { connect } from '../client/client.js';
+import { tracePaths } from '../paths.js';
+import type { EnforcedResult } from '../push/service.js';
 import type { CliContext } from './context.js';
+import { hookLog } from './hook.js';
 
-/** Enforced pre-push (requireTrace: true): filled in by the push work. */
-export async function prePush(_args: string[], _ctx: CliContext): Promise<number> {
-  return 0;
+/**
+ * Enforced pre-push (`requireTrace: true`): waits until the attestation is built, signed and delivered
+ * to every destination; fails the push with a one-line reason and what to do when it cannot.
+ */
+export async function prePush(args: string[], ctx: CliContext): Promise<number> {
+  const [remote = 'origin', url = ''] = args;
+  const stdin = fs.readFileSync(0, 'utf8');
+  try {
+    const client = await connect(tracePaths(ctx.env));
+    try {
+      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin }, 150_000);
+      await hookLog(ctx.cwd, `git pre-push enforced ${r.ok ? 'delivered' : 'failed'} commits=${r.commits.length}${r.reason ? ' ' + r.reason : ''}`);
+      if (r.ok) return 0;
+      ctx.stderr(`ai-trace: push blocked (requireTrace: true): ${r.reason}\n`);
+      return 1;
+    } finally {
+      await client?.close();
+    }
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0];
+    await hookLog(ctx.cwd, `git pre-push enforced error ${msg}`);
+    ctx.stderr(`ai-trace: push blocked (requireTrace: true): could not attest the push: ${msg}; run trace status, or set requireTrace: false\n`);
+    return 1;
+  }
 }

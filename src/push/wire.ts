@@ -4,16 +4,32 @@ import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { ServerDeps } from '../server/build.js';
 import type { DB } from '../store/db.js';
+import { pushRoutes } from './routes.js';
+import { PushService } from './service.js';
 
 /** What the daemon needs from the push side: its routes, its status rows, start and stop. */
 export interface PushWiring {
+  service: PushService;
   routes: ((app: FastifyInstance, deps: ServerDeps) => void)[];
   list: () => unknown[];
   start: () => void;
   stop: () => Promise<void>;
 }
 
-/** Connects git pushes to attestations and the delivery queue (filled in by the push work). */
-export function wirePush(_deps: { db: DB; recorder: Recorder; paths: TracePaths; log: Logger }): PushWiring {
-  return { routes: [], list: () => [], start: () => undefined, stop: async () => undefined };
+/** Connects spooled pre-push events and the push API to attestations and the delivery queue. */
+export function wirePush(deps: { db: DB; recorder: Recorder; paths: TracePaths; log: Logger }): PushWiring {
+  const service = new PushService(deps.db, deps.recorder, deps.paths, deps.log);
+  deps.recorder.pushSink = {
+    async onGitEvent(ev) {
+      if (ev.hook !== 'pre-push') return;
+      await service.prePush(ev.repo, ev.args[0] ?? 'origin', ev.args[1] ?? '', ev.stdin);
+    },
+  };
+  return {
+    service,
+    routes: [pushRoutes(service)],
+    list: () => service.queue.list({ limit: 100 }),
+    start: () => service.start(),
+    stop: () => service.stop(),
+  };
 }

@@ -1,0 +1,62 @@
+import { git } from '../git/run.js';
+import type { DB } from '../store/db.js';
+
+/** One `<local ref> <local sha> <remote ref> <remote sha>` line git gives pre-push. */
+export interface PrePushLine {
+  localRef: string;
+  localSha: string;
+  remoteRef: string;
+  remoteSha: string;
+}
+
+const ZERO = /^0+$/;
+
+export function parsePrePush(stdin: string): PrePushLine[] {
+  return stdin
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4)
+    .map(([localRef, localSha, remoteRef, remoteSha]) => ({ localRef: localRef!, localSha: localSha!, remoteRef: remoteRef!, remoteSha: remoteSha! }));
+}
+
+/**
+ * The traced commits a push carries: commits with recorded agent sessions, not yet attested for this
+ * remote, reachable from a pushed sha and not from what the remote had (new branches and force-pushes
+ * included). Only traced commits are examined, so a push of human-only work costs nothing.
+ */
+export async function tracedCommitsInPush(db: DB, repo: string, remote: string, lines: PrePushLine[]): Promise<string[]> {
+  const pushed = lines.filter((l) => !ZERO.test(l.localSha));
+  if (pushed.length === 0) return [];
+  const attested = new Set<string>();
+  for (const r of db.prepare('SELECT commits FROM pushes WHERE repo = ? AND remote = ?').all(repo, remote) as { commits: string }[]) {
+    for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
+  }
+  const candidates = (db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]' ORDER BY created_at, rowid`).all(repo) as { sha: string }[])
+    .map((r) => r.sha)
+    .filter((sha) => !attested.has(sha));
+  const out: string[] = [];
+  for (const sha of candidates) {
+    for (const l of pushed) {
+      if (!(await isAncestor(repo, sha, l.localSha))) continue;
+      if (!ZERO.test(l.remoteSha) && (await isAncestor(repo, sha, l.remoteSha))) continue;
+      out.push(sha);
+      break;
+    }
+  }
+  return orderByHistory(repo, out);
+}
+
+/** True when commit `a` is `b` or one of its ancestors. */
+async function isAncestor(repo: string, a: string, b: string): Promise<boolean> {
+  const base = await git(repo, ['merge-base', a, b], { allowFailure: true }).catch(() => '');
+  return base.trim() === a;
+}
+
+/** Oldest first by commit date. */
+async function orderByHistory(repo: string, shas: string[]): Promise<string[]> {
+  if (shas.length < 2) return shas;
+  const set = new Set(shas);
+  const out = await git(repo, ['rev-list', '--reverse', '--no-walk=sorted', ...shas], { allowFailure: true });
+  const ordered = out.split('\n').filter((s) => set.has(s));
+  return ordered.length === shas.length ? ordered : shas;
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { TraceError } from '../errors.js';
+import type { ServerDeps } from '../server/build.js';
+import type { PushService } from './service.js';
+
+/** Enforced pre-push request: git's arguments and stdin. */
+export interface PrePushRequest {
+  repo: string;
+  remote: string;
+  url: string;
+  stdin: string;
+  timeoutMs?: number;
+}
+
+/** The push API: enforced pre-push, retry, and attestation lookup. */
+export function pushRoutes(service: PushService) {
+  return (app: FastifyInstance, deps: ServerDeps): void => {
+    app.post<{ Body: PrePushRequest }>('/v1/hooks/pre-push', async (req) => {
+      await deps.recorder.drain();
+      const b = req.body;
+      return service.prePushEnforced(b.repo, b.remote, b.url, b.stdin, b.timeoutMs ?? 120_000);
+    });
+    app.post<{ Body: { id?: number } }>('/v1/push/retry', async (req) => {
+      await deps.recorder.drain();
+      const n = service.queue.retry(req.body.id ?? 'all');
+      if (req.body.id !== undefined && n === 0) throw new TraceError('NOT_FOUND', `no queued or failed push job ${req.body.id}: see trace status`);
+      service.worker.kick();
+      return { retried: n };
+    });
+    app.get<{ Querystring: { commit?: string; id?: string } }>('/v1/attestations', async (req) => {
+      await deps.recorder.drain();
+      const rows = service.queue.list();
+      const row = req.query.id
+        ? rows.find((r) => String(r.id) === req.query.id)
+        : rows.find((r) => req.query.commit !== undefined && r.commits.some((c) => c.startsWith(req.query.commit!.toLowerCase())));
+      if (!row) throw new TraceError('NOT_FOUND', `no attestation for ${req.query.id ?? req.query.commit}: push the commit first, or trace fetch`);
+      const job = service.queue.getJob(row.id)!;
+      return { id: row.id, pushId: job.pushId, digest: job.push.digest, commits: job.push.commits, bundle: JSON.parse(job.push.bundleJson) as unknown, publicKeyPem: job.push.publicKeyPem };
+    });
+  };
+}
