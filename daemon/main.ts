@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   ensureSpool(paths);
   const log = fileLogger(paths.daemonLog);
   const db = openDatabase(paths.db);
-  const recorder = new Recorder(db, paths, log);
+  const recorder = new Recorder(db, paths, log, true);
   const startedAt = new Date().toISOString();
 
   let lastActivity = Date.now();
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   watcher.on('add', drain);
   const poll = setInterval(() => {
     if (fs.readdirSync(paths.spoolNew).length > 0) drain();
+    void recorder.maintain().catch(() => undefined);
     if (Date.now() - lastActivity > IDLE_MS) void shutdown('idle');
   }, POLL_MS);
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       await app.close().catch(() => undefined);
       await push.stop();
       await recorder.drain().catch(() => undefined);
+      await recorder.close();
       db.close();
       fs.rmSync(paths.pidFile, { force: true });
       log.info('daemon stopped');

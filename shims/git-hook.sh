@@ -34,13 +34,14 @@ else trace_gd=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/nul
 fi
 trace_dir="$trace_gd/chainloop-trace"
 trace_node() { node "$trace_root/bin/trace.js" hook "$@"; }
+if [ -n "${TRACE_HOME-}" ]; then trace_home=$TRACE_HOME
+elif [ -d /System/Library ]; then trace_home="$HOME/Library/Application Support/ai-trace"
+else trace_home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
+fi
+trace_sock="$trace_home/run/daemon.sock"
 
 # Leaves a git event in the per-user spool for the daemon: header lines, "--", then stdin.
 trace_spool() {
-  if [ -n "${TRACE_HOME-}" ]; then trace_home=$TRACE_HOME
-  elif [ -d /System/Library ]; then trace_home="$HOME/Library/Application Support/ai-trace"
-  else trace_home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
-  fi
   trace_sp="$trace_home/spool"
   (umask 077; [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/tmp" "$trace_sp/new" "$trace_sp/blobs") || return 0
   trace_ts=$(date +%s%N 2>/dev/null)
@@ -54,19 +55,28 @@ trace_spool() {
   } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_ts" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
-  [ -S "$trace_home/run/daemon.sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
+  [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
 }
 
 case $trace_name in
   commit-msg)
-    # fast path: no agent edit is waiting to be committed in this repository
-    [ -f "$trace_dir/ai-pending" ] || trace_done 0
+    # fast path: no agent ever edited a file in this repository
+    [ -f "$trace_dir/traced" ] || trace_done 0
+    # a running daemon answers over its socket (cheap); otherwise node starts it and asks
+    if [ -S "$trace_sock" ] && command -v curl >/dev/null 2>&1; then
+      curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
+        --data-urlencode "indexFile=${GIT_INDEX_FILE-}" http://ai-trace/v1/hooks/commit-msg >/dev/null 2>&1 && trace_done 0
+    fi
     trace_node commit-msg "$1" || true ;;
   post-commit)
-    [ -f "$trace_dir/ai-pending" ] || trace_done 0
+    [ -f "$trace_dir/traced" ] || trace_done 0
+    # set now, not when the daemon gets to the event: `git commit && git push` must not skip the pre-push
+    [ -f "$trace_dir/ai-pending" ] && : > "$trace_dir/unpushed"
     trace_spool "head=$(git rev-parse HEAD 2>/dev/null)" ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
+    # rewritten traced commits (rebase, amend) are new commits to attest; the daemon clears it if not
+    [ -f "$trace_dir/traced" ] && : > "$trace_dir/unpushed"
     trace_spool "$1" ;;
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0

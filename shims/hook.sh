@@ -44,7 +44,7 @@ EOS
           case $file in
             "$top"/*)
               if [ -f "$file" ]; then cp "$file" "$spool/blobs/$id" 2>/dev/null || note="snapshot-failed"; fi
-              [ -d "$gd/chainloop-trace" ] && : > "$gd/chainloop-trace/ai-pending" ;;
+              [ -d "$gd/chainloop-trace" ] && : > "$gd/chainloop-trace/ai-pending" && : > "$gd/chainloop-trace/traced" ;;
             *) note="outside-repo:skipped" ;;
           esac
         fi ;;
@@ -52,6 +52,10 @@ EOS
 esac
 
 mv "$tmp" "$spool/new/$id.json" 2>/dev/null || rm -f "$tmp"
+# a session starts: make sure the daemon runs (in the background), so it can watch the work tree
+if [ "$event" = SessionStart ] && [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then
+  (node "${0%/*}/../bin/trace.js" daemon start >/dev/null 2>&1 &)
+fi
 if [ -n "$gd" ] && [ -d "$gd/chainloop-trace" ]; then
   printf '%s %s %s %s %s\n' "$ts" "$agent" "$event" "${tool-}" "$note" >> "$gd/chainloop-trace/log.txt" 2>/dev/null
 fi

@@ -19,6 +19,15 @@ export interface DiffAttribution {
 
 export const TRAILER_KEY = 'Chainloop-Trace-Sessions';
 
+const HISTORY_SOURCES = 3;
+
+/** How to attribute a diff: extra label sources (rewrites), the parent for inherited labels, provenance on/off. */
+export interface AttributeOptions {
+  extra?: ExtraSources;
+  parent?: string | null;
+  useProvenance?: boolean;
+}
+
 /** Computes commit attribution from provenance maps; work is proportional to the files in the diff. */
 export class CommitAttributor {
   constructor(
@@ -27,14 +36,8 @@ export class CommitAttributor {
   ) {}
 
   /** Attributes `from → to` in `repo`; `to` is a commit or the index being committed. */
-  async attributeDiff(
-    repo: string,
-    from: string,
-    to: DiffTarget,
-    extra?: ExtraSources,
-    parent?: string | null,
-    useProvenance = true,
-  ): Promise<DiffAttribution> {
+  async attributeDiff(repo: string, from: string, to: DiffTarget, opts: AttributeOptions = {}): Promise<DiffAttribution> {
+    const { extra, parent, useProvenance = true } = opts;
     const diffs = await diffFiles(repo, from, to);
     const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
     const specs = diffs.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
@@ -54,6 +57,7 @@ export class CommitAttributor {
         const inherited = await this.inheritedLabels(repo, parent, d.oldPath);
         if (inherited) sources.push(inherited);
       }
+      sources.push(...(await this.historySources(repo, d.path, d.oldPath)));
       files.push(attributeFile({ diff: d, lines, sources, removedByAgents: prov?.removed ?? [] }));
     }
     const fileLabels = new Map<string, Label[]>();
@@ -65,7 +69,7 @@ export class CommitAttributor {
   /** Attributes a commit against its first parent and stores the result. */
   async recordCommit(repo: string, sha: string, extra?: ExtraSources): Promise<DiffAttribution & { parent: string | null }> {
     const parent = (await git(repo, ['rev-parse', '--verify', '--quiet', `${sha}^`], { allowFailure: true })).trim() || null;
-    const result = await this.attributeDiff(repo, parent ?? (await emptyTree(repo)), { commit: sha }, extra, parent);
+    const result = await this.attributeDiff(repo, parent ?? (await emptyTree(repo)), { commit: sha }, { extra, parent });
     const trailer = await trailerSessions(repo, sha);
     const sessions = [...new Set([...result.sessions, ...trailer])].sort();
     this.commits.save({ repo, sha, parent, sessions, codeChanges: result.codeChanges, createdAt: new Date().toISOString() }, result.fileLabels);
@@ -87,7 +91,7 @@ export class CommitAttributor {
       const removed = prov.removed.filter((r) => still.has(r.text));
       const map = matchLines(committed, prov.lines);
       const uncommittedAi = prov.labels.some((l, j) => isAi(l) && map[j]! < 0);
-      if (!uncommittedAi && removed.length === 0) this.provenance.delete(repo, p);
+      if (!uncommittedAi && removed.length === 0 && (prov.dormant ?? []).length === 0) this.provenance.delete(repo, p);
       else this.provenance.put(repo, p, { ...prov, removed });
     });
   }
@@ -100,6 +104,17 @@ export class CommitAttributor {
     if (!labels) return undefined;
     const [blob] = await readObjects(repo, [`${last}:${path}`]);
     return blob ? { lines: splitLines(blob.toString('utf8')), labels } : undefined;
+  }
+
+  /**
+   * Recorded versions of the path (newest first): content matching for commits whose lines came from
+   * elsewhere in history — cherry-picks, reverts, squash merges, a reset followed by a new commit.
+   */
+  private async historySources(repo: string, path: string, oldPath: string): Promise<LabelSource[]> {
+    const rows = this.commits.recentVersions(repo, [...new Set([path, oldPath])], HISTORY_SOURCES);
+    if (rows.length === 0) return [];
+    const blobs = await readObjects(repo, rows.map((r) => `${r.sha}:${r.path}`));
+    return rows.flatMap((r, i) => (blobs[i] ? [{ lines: splitLines(blobs[i]!.toString('utf8')), labels: r.labels }] : []));
   }
 
   /** Sessions with agent lines in `repo` not yet committed (from provenance). */

@@ -16,6 +16,7 @@ import { ProvenanceStore } from '../store/provenance.js';
 import { SessionStore, type SessionRecord } from '../store/sessions.js';
 import { clearMarker, MARKERS, RepoCache, touchMarker } from './repo-cache.js';
 import { applyRewrite } from './rewrite.js';
+import { ShellTracker } from './shell.js';
 
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_WARNINGS = 50;
@@ -36,17 +37,30 @@ export class Recorder {
   private draining: Promise<number> | null = null;
   private again = false;
   pushSink: GitEventSink | null = null;
+  readonly shell: ShellTracker;
 
   constructor(
     readonly db: DB,
     private readonly paths: TracePaths,
     private readonly log: Logger,
+    /** Watch work trees for shell-made changes (the daemon does; one-shot CLI fallbacks do not). */
+    private readonly watchTrees = false,
   ) {
     this.sessions = new SessionStore(db);
     this.provenance = new ProvenanceStore(db);
     this.commits = new CommitStore(db);
     this.events = new EventStore(db);
     this.attributor = new CommitAttributor(this.provenance, this.commits);
+    this.shell = new ShellTracker(this.provenance, log, () => this.drain());
+  }
+
+  /** Periodic upkeep: stop watching work trees where no agent has worked for a while. */
+  async maintain(idleMs = 30 * 60 * 1000): Promise<void> {
+    await this.shell.sweep(idleMs);
+  }
+
+  async close(): Promise<void> {
+    await this.shell.close();
   }
 
   /** Ingests everything in the spool; concurrent calls share one pass and a follow-up pass. */
@@ -116,6 +130,9 @@ export class Recorder {
     if (ev.transcriptPath) s.transcriptPath = ev.transcriptPath;
     if (ev.ts < s.startedAt) s.startedAt = ev.ts;
     if (ev.model && !s.model) s.model = ev.model;
+    if (top && this.watchTrees) await this.shell.watch(top);
+    const at = Date.parse(ev.ts);
+    const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
     let note: string | undefined;
     switch (ev.name) {
       case 'UserPromptSubmit':
@@ -124,11 +141,18 @@ export class Recorder {
       case 'PreToolUse':
         if (ev.toolName && !ev.subagent) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
         else if (ev.toolName) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
-        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) note = await this.beforeEdit(s, ev, top);
+        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) {
+          note = await this.beforeEdit(s, ev, top);
+          const f = top ? this.resolveFile(ev, top) : undefined;
+          if (top && f && 'rel' in f) this.shell.open(callKey, { top, session: ev.sessionId, start: at, rel: f.rel });
+        } else if (top && ev.toolName === 'Bash') this.shell.open(callKey, { top, session: ev.sessionId, start: at });
         break;
       case 'PostToolUse':
       case 'PostToolUseFailure':
-        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) note = await this.afterEdit(s, ev, top);
+        if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) {
+          note = await this.afterEdit(s, ev, top);
+          this.shell.closeEdit(callKey, at);
+        } else if (top && ev.toolName === 'Bash') await this.afterShell(s, top, callKey, at);
         break;
       case 'Stop':
       case 'StopFailure':
@@ -193,7 +217,10 @@ export class Recorder {
     this.provenance.put(top!, f.rel, agentEdit(prov, afterLines, sessionKey));
     if (!s.filesTouched.includes(f.rel)) s.filesTouched.push(f.rel);
     const gd = await this.repos.gitDir(top!);
-    if (gd) touchMarker(gd, MARKERS.aiPending);
+    if (gd) {
+      touchMarker(gd, MARKERS.aiPending);
+      touchMarker(gd, MARKERS.traced);
+    }
     return undefined;
   }
 
@@ -201,6 +228,24 @@ export class Recorder {
   refreshSession(s: SessionRecord): void {
     this.refreshTranscript(s);
     this.sessions.save(s);
+  }
+
+  /** Files the agent changed through a Bash call: each gets the agent's lines, moves keep their labels. */
+  private async afterShell(s: SessionRecord, top: string, callKey: string, at: number): Promise<void> {
+    const changes = await this.shell.closeBash(callKey, at, s.id);
+    for (const c of changes) {
+      if (c.prov === null) this.provenance.delete(top, c.rel);
+      else {
+        this.provenance.put(top, c.rel, c.prov);
+        if (!s.filesTouched.includes(c.rel)) s.filesTouched.push(c.rel);
+      }
+    }
+    if (changes.length === 0) return;
+    const gd = await this.repos.gitDir(top);
+    if (gd) {
+      touchMarker(gd, MARKERS.aiPending);
+      touchMarker(gd, MARKERS.traced);
+    }
   }
 
   private refreshTranscript(s: SessionRecord): void {

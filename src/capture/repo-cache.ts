@@ -37,7 +37,7 @@ export class RepoCache {
 }
 
 /** Marker files in `<git-common-dir>/chainloop-trace/` that let the git hooks skip all work. */
-export const MARKERS = { aiPending: 'ai-pending', unpushed: 'unpushed' } as const;
+export const MARKERS = { aiPending: 'ai-pending', unpushed: 'unpushed', traced: 'traced' } as const;
 
 export function touchMarker(gitDir: string, name: string): void {
   const dir = path.join(gitDir, 'chainloop-trace');

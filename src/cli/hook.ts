@@ -1,24 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { connect } from '../client/client.js';
-import { git } from '../git/run.js';
-import { addSessionsTrailer } from '../git/trailer.js';
+import { hookLog } from '../git/hook-log.js';
 import { tracePaths } from '../paths.js';
 import type { CommitMsgResponse } from '../protocol/types.js';
 import type { CliContext, Command } from './context.js';
 import { prePush } from './pre-push.js';
 import { usage } from './usage.js';
 
-/** Appends one line to the repository's `.git/chainloop-trace/log.txt`. */
-export async function hookLog(cwd: string, line: string): Promise<void> {
-  try {
-    const gd = (await git(cwd, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
-    const dir = path.join(gd, 'chainloop-trace');
-    if (fs.existsSync(dir)) fs.appendFileSync(path.join(dir, 'log.txt'), `${Date.now() * 1_000_000} ${line}\n`);
-  } catch {
-    /* logging must never fail a hook */
-  }
-}
+export { hookLog };
 
 async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
   const file = args[0];
@@ -28,11 +17,8 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
   try {
     const client = await connect(tracePaths(ctx.env));
     try {
-      const { sessions } = await client!.call<CommitMsgResponse>('POST', '/v1/hooks/commit-msg', { repo, indexFile });
-      if (sessions.length) {
-        const all = await addSessionsTrailer(repo, path.resolve(repo, file), sessions);
-        await hookLog(repo, `git commit-msg trailer ${all.join(',')}`);
-      } else await hookLog(repo, 'git commit-msg no-sessions');
+      const { sessions } = await client!.call<CommitMsgResponse>('POST', '/v1/hooks/commit-msg', { repo, indexFile, messageFile: path.resolve(repo, file) });
+      if (!sessions.length) await hookLog(repo, 'git commit-msg no-sessions');
     } finally {
       await client?.close();
     }

@@ -1,22 +1,24 @@
 import { asTraceError } from '../errors.js';
-import type { CliContext, Command } from './context.js';
-import { daemon } from './daemon.js';
-import { demo } from './demo.js';
-import { hook } from './hook.js';
-import { init } from './init.js';
-import { key } from './key.js';
-import { log } from './log.js';
-import { session } from './session.js';
-import { show } from './show.js';
-import { status } from './status.js';
-import { uninstall } from './uninstall.js';
 import { VERSION } from '../version.js';
-import { attestation } from './attestation.js';
-import { fetch } from './fetch.js';
-import { push } from './push.js';
-import { verify } from './verify.js';
+import type { CliContext, Command } from './context.js';
 
-const COMMANDS: Record<string, Command> = { init, uninstall, status, show, session, log, daemon, demo, hook, key, push, verify, attestation, fetch };
+/** Each command loads only its own modules, so a hook's `trace hook …` starts fast. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./init.js')).init,
+  uninstall: async () => (await import('./uninstall.js')).uninstall,
+  status: async () => (await import('./status.js')).status,
+  show: async () => (await import('./show.js')).show,
+  session: async () => (await import('./session.js')).session,
+  log: async () => (await import('./log.js')).log,
+  daemon: async () => (await import('./daemon.js')).daemon,
+  demo: async () => (await import('./demo.js')).demo,
+  hook: async () => (await import('./hook.js')).hook,
+  key: async () => (await import('./key.js')).key,
+  push: async () => (await import('./push.js')).push,
+  verify: async () => (await import('./verify.js')).verify,
+  attestation: async () => (await import('./attestation.js')).attestation,
+  fetch: async () => (await import('./fetch.js')).fetch,
+};
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
 
@@ -48,12 +50,13 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout(VERSION + '\n');
     return 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const load = COMMANDS[name];
+  if (!load) {
     ctx.stderr(`trace: unknown command '${name}'; run trace --help\n`);
     return 2;
   }
   try {
+    const cmd = await load();
     return await cmd(args, ctx);
   } catch (err) {
     const e = asTraceError(err);

@@ -31,12 +31,25 @@ export async function acquireStartLock(file: string, timeoutMs: number): Promise
   }
 }
 
-/** True when a process with this pid exists (even one we may not signal). */
+/**
+ * True when a process with this pid exists (even one we may not signal). An exited process its parent
+ * has not reaped yet (a zombie, e.g. a detached daemon waiting for a lazy init to reap it) counts as gone.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+function zombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }

@@ -16,6 +16,8 @@ export interface HelloResponse {
 export interface CommitMsgRequest {
   repo: string;
   indexFile?: string;
+  /** The message file git passed the hook; when given, the daemon adds the trailer itself. */
+  messageFile?: string;
 }
 export interface CommitMsgResponse {
   sessions: string[];

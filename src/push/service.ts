@@ -10,7 +10,6 @@ import { git } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { DB } from '../store/db.js';
-import { buildPushAttestation } from './attestation.js';
 import { parsePrePush, tracedCommitsInPush } from './commits.js';
 
 /** What one pre-push produced. */
@@ -47,10 +46,16 @@ export class PushService {
   async prePush(repo: string, remote: string, url: string, stdin: string): Promise<PushResult> {
     const lines = parsePrePush(stdin);
     const commits = await tracedCommitsInPush(this.db, repo, remote, lines);
-    if (commits.length === 0) return { pushId: null, commits, jobs: [] };
+    if (commits.length === 0) {
+      // the hooks set the marker eagerly (post-commit, post-rewrite); drop it when nothing is left to attest
+      const gd = await this.recorder.repos.gitDir(repo);
+      if (gd && unattestedCount(this.db, repo) === 0) clearMarker(gd, MARKERS.unpushed);
+      return { pushId: null, commits, jobs: [] };
+    }
     const config = loadRepoConfig(repo);
     const rawDestinations = config?.destinations ?? loadUserConfig(this.paths.home).destinations;
     const remoteUrl = url || (await git(repo, ['remote', 'get-url', remote], { allowFailure: true })).trim();
+    const { buildPushAttestation } = await import('./attestation.js'); // signing stack: loaded on first push
     const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir });
     const { pushId } = this.queue.enqueuePush({
       repo,

@@ -56,6 +56,18 @@ export class CommitStore {
     return row ? decodeLabels(row.labels) : undefined;
   }
 
+  /** The newest recorded versions of any of `paths` in `repo`, with their labels. */
+  recentVersions(repo: string, paths: string[], limit: number): { sha: string; path: string; labels: Label[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT f.sha, f.path, f.labels FROM commit_files f JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
+          WHERE f.repo = ? AND f.path IN (${paths.map(() => '?').join(',')})
+          ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?`,
+      )
+      .all(repo, ...paths, limit) as { sha: string; path: string; labels: string }[];
+    return rows.map((r) => ({ sha: r.sha, path: r.path, labels: decodeLabels(r.labels) }));
+  }
+
   hasPath(repo: string, path: string): boolean {
     return this.db.prepare('SELECT 1 FROM commit_files WHERE repo = ? AND path = ? LIMIT 1').get(repo, path) !== undefined;
   }

@@ -1,6 +1,6 @@
 import { splitLines } from '../attribution/lines.js';
 import { decodeLabels, encodeLabels } from '../attribution/labels.js';
-import type { FileProvenance, RemovedLine } from '../attribution/provenance.js';
+import type { DormantLine, FileProvenance, RemovedLine } from '../attribution/provenance.js';
 import { BlobStore } from './blobs.js';
 import type { DB } from './db.js';
 
@@ -17,7 +17,10 @@ export class ProvenanceStore {
       | undefined;
     if (!row) return undefined;
     const content = this.blobs.get(row.blob) ?? Buffer.alloc(0);
-    return { lines: splitLines(content.toString('utf8')), labels: decodeLabels(row.labels), removed: JSON.parse(row.removed) as RemovedLine[] };
+    const extra = JSON.parse(row.removed) as RemovedLine[] | { removed: RemovedLine[]; dormant?: DormantLine[] };
+    const removed = Array.isArray(extra) ? extra : extra.removed;
+    const dormant = Array.isArray(extra) ? [] : extra.dormant ?? [];
+    return { lines: splitLines(content.toString('utf8')), labels: decodeLabels(row.labels), removed, dormant };
   }
 
   put(repo: string, path: string, prov: FileProvenance): void {
@@ -29,7 +32,7 @@ export class ProvenanceStore {
          ON CONFLICT (repo, path) DO UPDATE SET blob = excluded.blob, labels = excluded.labels,
            removed = excluded.removed, updated_at = excluded.updated_at`,
       )
-      .run(repo, path, blob, encodeLabels(prov.labels), JSON.stringify(prov.removed), new Date().toISOString());
+      .run(repo, path, blob, encodeLabels(prov.labels), JSON.stringify({ removed: prov.removed, dormant: prov.dormant ?? [] }), new Date().toISOString());
   }
 
   delete(repo: string, path: string): void {

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { isBinary, splitLines } from '../attribution/lines.js';
+import { matchLines } from '../attribution/match.js';
+import { BASE } from '../attribution/labels.js';
+import { agentEdit, firstSight, observe, type FileProvenance } from '../attribution/provenance.js';
+import { git, readObjects } from '../git/run.js';
+import type { Logger } from '../log/logger.js';
+import type { ProvenanceStore } from '../store/provenance.js';
+import { TreeWatcher, type TreeChange } from './watch.js';
+
+/** An agent tool call in progress: changes in its time window are the agent's. */
+interface ToolWindow {
+  top: string;
+  session: string;
+  start: number;
+  end?: number;
+  /** Edit tools: the one file the call changes (its snapshots cover it). */
+  rel?: string;
+}
+
+/** A file an agent changed through its shell, with its provenance after the change. */
+export interface ShellChange {
+  rel: string;
+  prov: FileProvenance | null;
+  removedPath?: string;
+}
+
+const CATCH_UP_MS = 150;
+const UNLINK_SLACK_MS = 1000;
+const WINDOW_KEEP_MS = 60_000;
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const RENAME_MIN_SHARED = 0.5;
+
+/**
+ * Finds what agents change outside their edit tools. While a session is active in a work tree it is
+ * watched; a change inside a Bash call's window is the agent's, any other change is a human's and is
+ * folded into the file's provenance at once, so a later shell change is diffed against the truth.
+ * Known limit: a human change to a file during an agent's Bash call counts as the agent's.
+ */
+export class ShellTracker {
+  private readonly watchers = new Map<string, TreeWatcher>();
+  private readonly windows = new Map<string, ToolWindow>();
+  private readonly pendingHuman = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly provenance: ProvenanceStore,
+    private readonly log: Logger,
+    /** Lets queued hook events be applied before a change is judged. */
+    private readonly drain: () => Promise<unknown>,
+  ) {}
+
+  /** Starts watching a work tree (first event of a session there); takes in files that are already dirty. */
+  async watch(top: string): Promise<void> {
+    let w = this.watchers.get(top);
+    if (!w) {
+      w = new TreeWatcher(top, (c) => this.onChange(top, c));
+      this.watchers.set(top, w);
+      await w.start();
+      await this.observeDirty(top);
+    }
+    w.lastUsed = Date.now();
+    await w.start();
+  }
+
+  /** Stops watching trees without agent activity for `idleMs`. */
+  async sweep(idleMs: number): Promise<void> {
+    const now = Date.now();
+    for (const [top, w] of this.watchers) {
+      const open = [...this.windows.values()].some((x) => x.top === top && x.end === undefined);
+      if (!open && now - w.lastUsed > idleMs) {
+        this.watchers.delete(top);
+        await w.close();
+      }
+    }
+    for (const [k, win] of this.windows) if (win.end !== undefined && now - win.end > WINDOW_KEEP_MS) this.windows.delete(k);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.pendingHuman.values()) clearTimeout(t);
+    for (const w of this.watchers.values()) await w.close();
+    this.watchers.clear();
+  }
+
+  open(key: string, win: ToolWindow): void {
+    this.windows.set(key, win);
+  }
+
+  closeEdit(key: string, end: number): void {
+    const w = this.windows.get(key);
+    if (w) w.end = end;
+  }
+
+  /** Ends a Bash call's window and returns the files it changed, with their new provenance. */
+  async closeBash(key: string, end: number, session: string): Promise<ShellChange[]> {
+    const win = this.windows.get(key);
+    if (!win) return [];
+    win.end = end;
+    const watcher = this.watchers.get(win.top);
+    if (!watcher) return [];
+    const wait = end + CATCH_UP_MS - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.log.debug({ window: [win.start, end], changes: watcher.changesBetween(0, Date.now() + 1e9).slice(-20) }, 'bash window closed');
+    const byPath = new Map<string, TreeChange>();
+    for (const c of watcher.changesBetween(win.start, end)) byPath.set(c.rel, c);
+    for (const c of watcher.changesBetween(win.start, end + UNLINK_SLACK_MS)) if (c.kind === 'unlink') byPath.set(c.rel, c);
+    for (const rel of byPath.keys()) if (this.inEditWindow(win.top, rel, byPath.get(rel)!.at)) byPath.delete(rel);
+    if (byPath.size === 0) return [];
+
+    const rels = [...byPath.keys()];
+    const heads = await readObjects(win.top, rels.map((r) => `HEAD:${r}`)).catch(() => rels.map(() => null));
+    const before = new Map<string, FileProvenance | null>();
+    const after = new Map<string, string[] | null>();
+    const skipped: string[] = [];
+    rels.forEach((rel, i) => {
+      const head = heads[i];
+      const headLines = head && !isBinary(head) ? splitLines(head.toString('utf8')) : null;
+      before.set(rel, this.provenance.get(win.top, rel) ?? (headLines ? { lines: headLines, labels: headLines.map(() => BASE), removed: [] } : null));
+      const file = path.join(win.top, rel);
+      const text = readText(file);
+      if (text === null && fs.existsSync(file)) skipped.push(rel);
+      else after.set(rel, text);
+    });
+    if (skipped.length) this.log.info({ files: skipped }, 'shell change to binary or large files: line attribution skipped');
+    const created = rels.filter((r) => !before.get(r) && after.get(r));
+    const removed = rels.filter((r) => before.get(r) && after.get(r) === null);
+    const out: ShellChange[] = [];
+    const usedRemoved = new Set<string>();
+    for (const rel of rels) {
+      const a = after.get(rel);
+      let b = before.get(rel) ?? null;
+      let removedPath: string | undefined;
+      if (a === undefined) continue;
+      if (created.includes(rel)) {
+        const from = bestSource(a!, removed.filter((r) => !usedRemoved.has(r)).map((r) => ({ rel: r, prov: before.get(r)! })));
+        if (from) {
+          usedRemoved.add(from.rel);
+          b = from.prov;
+          removedPath = from.rel;
+        }
+      }
+      if (a === null && usedRemoved.has(rel)) continue;
+      if (b && a && b.lines.length === a.length && b.lines.every((l, i) => l === a[i])) continue;
+      out.push({ rel, prov: agentEdit(b ?? { lines: [], labels: [], removed: [] }, a ?? [], session), ...(removedPath ? { removedPath } : {}) });
+    }
+    for (const r of usedRemoved) out.push({ rel: r, prov: null });
+    return out;
+  }
+
+  private inEditWindow(top: string, rel: string, at: number): boolean {
+    for (const w of this.windows.values()) {
+      if (w.top === top && w.rel === rel && at >= w.start - 5 && (w.end === undefined || at <= w.end + 5)) return true;
+    }
+    return false;
+  }
+
+  private inAnyBashWindow(top: string, c: TreeChange): boolean {
+    const after = c.kind === 'unlink' ? UNLINK_SLACK_MS : 5;
+    for (const w of this.windows.values()) {
+      if (w.top === top && w.rel === undefined && c.at >= w.start - 5 && (w.end === undefined || c.at <= w.end + after)) return true;
+    }
+    return false;
+  }
+
+  private onChange(top: string, c: TreeChange): void {
+    const key = `${top}\0${c.rel}`;
+    clearTimeout(this.pendingHuman.get(key));
+    this.pendingHuman.set(
+      key,
+      setTimeout(() => {
+        this.pendingHuman.delete(key);
+        void this.judge(top, c).catch((err: Error) => this.log.warn({ err: err.message, file: c.rel }, 'change not judged'));
+      }, 100),
+    );
+  }
+
+  /** A change outside every agent window is a human's: fold it into the file's provenance now. */
+  private async judge(top: string, c: TreeChange): Promise<void> {
+    await this.drain();
+    if (this.inAnyBashWindow(top, c) || this.inEditWindow(top, c.rel, c.at)) return;
+    const open = [...this.windows.values()].some((w) => w.top === top && w.end === undefined);
+    if (open) return; // an agent call is running: its own window will judge what it changed
+    await this.observeHuman(top, c.rel);
+  }
+
+  async observeHuman(top: string, rel: string): Promise<void> {
+    const content = readText(path.join(top, rel));
+    const prov = this.provenance.get(top, rel);
+    if (prov) {
+      if (content === null) this.provenance.delete(top, rel);
+      else this.provenance.put(top, rel, observe(prov, content));
+      return;
+    }
+    if (content === null) return;
+    const [head] = await readObjects(top, [`HEAD:${rel}`]).catch(() => [null]);
+    const headLines = head && !isBinary(head) ? splitLines(head.toString('utf8')) : null;
+    if (headLines && headLines.length === content.length && headLines.every((l, i) => l === content[i])) return;
+    this.provenance.put(top, rel, firstSight(headLines, content));
+  }
+
+  private async observeDirty(top: string): Promise<void> {
+    const out = await git(top, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
+    for (const entry of out.split('\0')) {
+      if (entry.length < 4) continue;
+      const rel = entry.slice(3);
+      if (!this.provenance.get(top, rel)) await this.observeHuman(top, rel);
+    }
+  }
+}
+
+/** A text file's lines, or null when it is gone, binary or too large to diff. */
+function readText(file: string): string[] | null {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return null;
+    const buf = fs.readFileSync(file);
+    return isBinary(buf) ? null : splitLines(buf.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The removed file a new file most likely is (a move): the one sharing most lines, if at least half. */
+function bestSource(lines: string[], candidates: { rel: string; prov: FileProvenance }[]): { rel: string; prov: FileProvenance } | undefined {
+  let best: { rel: string; prov: FileProvenance } | undefined;
+  let bestShared = 0;
+  for (const c of candidates) {
+    const shared = [...matchLines(c.prov.lines, lines)].filter((i) => i >= 0).length;
+    if (shared > bestShared) {
+      best = c;
+      bestShared = shared;
+    }
+  }
+  return best && bestShared >= RENAME_MIN_SHARED * Math.max(lines.length, 1) ? best : undefined;
+}
