@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.js')).verify,
   attestation: async () => (await import('./attestation.js')).attestation,
   fetch: async () => (await import('./fetch.js')).fetch,
+  blame: async () => (await import('./blame.js')).blame,
+  export: async () => (await import('./export.js')).exportCommand,
 };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
@@ -29,6 +31,8 @@ usage: trace <command> [options]
   status [--json]                         daemon, sessions and pushes
   show [<commit>] [--json]                which lines of a commit an agent wrote
   session show <id> [--json]              one session as Chainloop evidence
+  blame <file> [--rev R] [--json]         git blame with each line's AI or human origin
+  export --format agent-trace <commit|range>   Agent Trace records
   log [-f] [--hooks]                      the daemon log (or this repository's hook log)
   daemon start|stop|status|run|install    the per-user background daemon
   push --retry [ID]                       retry queued or dead-lettered deliveries now

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import { connect } from '../client/client.js';
+import { loadRepoConfig } from '../config/chainloop.js';
+import { loadUserConfig } from '../config/user.js';
+import { pickTokens, tokenEnvNames, type PushTokens } from '../deliver/destination.js';
 import { tracePaths } from '../paths.js';
 import type { EnforcedResult } from '../push/service.js';
 import type { CliContext } from './context.js';
@@ -13,9 +16,11 @@ export async function prePush(args: string[], ctx: CliContext): Promise<number> 
   const [remote = 'origin', url = ''] = args;
   const stdin = fs.readFileSync(0, 'utf8');
   try {
-    const client = await connect(tracePaths(ctx.env));
+    const paths = tracePaths(ctx.env);
+    const tokens = pusherTokens(ctx, paths.home);
+    const client = await connect(paths);
     try {
-      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin }, 150_000);
+      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin, tokens }, 150_000);
       await hookLog(ctx.cwd, `git pre-push enforced ${r.ok ? 'delivered' : 'failed'} commits=${r.commits.length}${r.reason ? ' ' + r.reason : ''}`);
       if (r.ok) return 0;
       ctx.stderr(`ai-trace: push blocked (requireTrace: true): ${r.reason}\n`);
@@ -29,4 +34,23 @@ export async function prePush(args: string[], ctx: CliContext): Promise<number> 
     ctx.stderr(`ai-trace: push blocked (requireTrace: true): could not attest the push: ${msg}; run trace status, or set requireTrace: false\n`);
     return 1;
   }
+}
+
+/**
+ * The destinations' `tokenEnv` values as set in this (the pusher's) environment: the daemon may have been
+ * started elsewhere, without them. Config errors are left for the daemon to report.
+ */
+function pusherTokens(ctx: CliContext, traceHome: string): PushTokens {
+  const raws: unknown[] = [];
+  try {
+    raws.push(loadRepoConfig(ctx.cwd)?.destinations);
+  } catch {
+    /* reported by the daemon */
+  }
+  try {
+    raws.push(loadUserConfig(traceHome).destinations);
+  } catch {
+    /* reported by the daemon */
+  }
+  return pickTokens(ctx.env, tokenEnvNames(...raws));
 }

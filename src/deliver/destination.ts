@@ -42,7 +42,16 @@ export interface HttpDestinationConfig {
   tokenEnv?: string;
   token?: string;
   timeoutMs?: number;
+  /**
+   * Never from config: the value of `tokenEnv` in the environment of whoever pushed (or ran
+   * `trace push --retry`), kept with the queued job so delivery does not depend on the daemon's
+   * environment. Dropped once delivered; never shown or logged.
+   */
+  pushToken?: string;
 }
+
+/** Environment variable values (by name) captured from the pushing process, for `tokenEnv`. */
+export type PushTokens = Record<string, string>;
 
 /** One entry of `destinations:` in .chainloop.yml (or the user config). */
 export type DestinationConfig = GitDestinationConfig | HttpDestinationConfig;
@@ -135,12 +144,44 @@ export function destinationLabel(cfg: DestinationConfig, pushedRemote: string): 
   }
 }
 
-/** Parses `destinations` and pins the git remote to the one being pushed, ready for enqueuePush. */
-export function planDestinations(raw: unknown, pushedRemote: string): PlannedDestination[] {
+/**
+ * Parses `destinations` and pins the git remote to the one being pushed, ready for enqueuePush. An
+ * http destination's `tokenEnv` is resolved now from `tokens` (the pusher's environment) when set there.
+ */
+export function planDestinations(raw: unknown, pushedRemote: string, tokens: PushTokens = {}): PlannedDestination[] {
   return parseDestinations(raw).map((cfg) => {
-    const config: DestinationConfig = cfg.type === 'git' ? { type: 'git', remote: cfg.remote ?? pushedRemote } : cfg;
+    const config: DestinationConfig = cfg.type === 'git' ? { type: 'git', remote: cfg.remote ?? pushedRemote } : withPushToken(cfg, tokens);
     return { config, label: destinationLabel(config, pushedRemote) };
   });
+}
+
+/** The config with `pushToken` set from `tokens[tokenEnv]` when the pusher had it (otherwise unchanged). */
+export function withPushToken(cfg: HttpDestinationConfig, tokens: PushTokens): HttpDestinationConfig {
+  const value = cfg.tokenEnv ? tokens[cfg.tokenEnv] : undefined;
+  return value ? { ...cfg, pushToken: value } : cfg;
+}
+
+/** The `tokenEnv` names of raw destination lists (repository and user config), for capturing their values. */
+export function tokenEnvNames(...raws: unknown[]): string[] {
+  const names = new Set<string>();
+  for (const raw of raws) {
+    if (!Array.isArray(raw)) continue;
+    for (const d of raw) {
+      const name = (d as { tokenEnv?: unknown } | null)?.tokenEnv;
+      if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** Picks the values of `names` that are set (non-empty) in `env`. */
+export function pickTokens(env: NodeJS.ProcessEnv, names: Iterable<string>): PushTokens {
+  const out: PushTokens = {};
+  for (const n of names) {
+    const v = env[n];
+    if (v) out[n] = v;
+  }
+  return out;
 }
 
 /** Builds the Destination for one config; throws CONFIG_INVALID (a permanent failure) when it cannot. */
@@ -153,12 +194,13 @@ export function destinationFromConfig(cfg: DestinationConfig, ctx: DestinationCo
     checkUrl(cfg.url, label);
     let token: string | undefined;
     if (cfg.tokenEnv) {
-      token = ctx.env[cfg.tokenEnv];
+      // the pusher's value first (what the user has in the shell they pushed from), then the daemon's
+      token = cfg.pushToken || ctx.env[cfg.tokenEnv];
       if (!token) {
         throw new TraceError(
           'CONFIG_INVALID',
-          `HTTP destination ${label}: environment variable ${cfg.tokenEnv} is not set for the daemon; ` +
-            `set it where the daemon runs (or restart it with it set), then run \`trace push --retry\``,
+          `HTTP destination ${label}: environment variable ${cfg.tokenEnv} is not set, neither where you pushed nor for the daemon; ` +
+            `export it, then run \`trace push --retry\` in that shell`,
         );
       }
     } else if (cfg.token) {

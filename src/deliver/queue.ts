@@ -2,7 +2,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { TraceError } from '../errors.js';
 import { nextDelay, type RetryPolicy } from './backoff.js';
-import { bundleDigest, type DeliveryOutcome, type DestinationConfig, type PlannedDestination } from './destination.js';
+import { bundleDigest, withPushToken, type DeliveryOutcome, type DestinationConfig, type PlannedDestination, type PushTokens } from './destination.js';
 import { normalizeDigest } from './git-ref.js';
 
 /** The better-sqlite3 handle from openDatabase (migration 002 applied). */
@@ -226,7 +226,9 @@ export class DeliveryQueue {
     const stmt =
       outcome.kind === 'delivered'
         ? this.db.prepare(
-            `UPDATE delivery_jobs SET state = 'delivered', delivered_at = @now, next_attempt_at = NULL, last_error = NULL, updated_at = @now
+            // a token captured at push time is not kept once it is no longer needed
+            `UPDATE delivery_jobs SET state = 'delivered', delivered_at = @now, next_attempt_at = NULL, last_error = NULL, updated_at = @now,
+                    destination = json_remove(destination, '$.pushToken')
               WHERE id = @id AND state = 'delivering'`,
           )
         : outcome.kind === 'retry'
@@ -254,6 +256,39 @@ export class DeliveryQueue {
           WHERE state IN ('failed', 'queued')${where}`,
       )
       .run(idOrAll === 'all' ? { now } : { now, id: idOrAll }).changes;
+  }
+
+  /** The `tokenEnv` names of http jobs that `retry` could take (queued or failed). */
+  tokenEnvNames(): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT json_extract(destination, '$.tokenEnv') AS name FROM delivery_jobs
+          WHERE state IN ('failed', 'queued') AND json_extract(destination, '$.type') = 'http'`,
+      )
+      .all() as { name: unknown }[];
+    return rows.map((r) => r.name).filter((n): n is string => typeof n === 'string' && n !== '');
+  }
+
+  /**
+   * Replaces the push-time token of queued or failed http jobs (one id, or 'all') with the values in
+   * `tokens` (by tokenEnv name), e.g. after the user exported a corrected token. Returns how many changed.
+   */
+  refreshTokens(idOrAll: number | 'all', tokens: PushTokens, now: number = Date.now()): number {
+    if (Object.keys(tokens).length === 0) return 0;
+    const where = idOrAll === 'all' ? '' : ' AND id = @id';
+    const rows = this.db
+      .prepare(`SELECT id, destination FROM delivery_jobs WHERE state IN ('failed', 'queued')${where}`)
+      .all(idOrAll === 'all' ? {} : { id: idOrAll }) as { id: number; destination: string }[];
+    const update = this.db.prepare(`UPDATE delivery_jobs SET destination = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued')`);
+    let n = 0;
+    for (const r of rows) {
+      const cfg = parseDestinationJson(r.id, r.destination);
+      if (cfg.type !== 'http') continue;
+      const next = withPushToken(cfg, tokens);
+      if (next === cfg || next.pushToken === cfg.pushToken) continue;
+      n += update.run(JSON.stringify(next), now, r.id).changes;
+    }
+    return n;
   }
 
   /** One job with its push, or undefined. */

@@ -10,6 +10,8 @@ export interface PrePushRequest {
   url: string;
   stdin: string;
   timeoutMs?: number;
+  /** Values of the destinations' tokenEnv variables in the pusher's environment. */
+  tokens?: Record<string, string>;
 }
 
 /** The push API: enforced pre-push, retry, and attestation lookup. */
@@ -18,10 +20,13 @@ export function pushRoutes(service: PushService) {
     app.post<{ Body: PrePushRequest }>('/v1/hooks/pre-push', async (req) => {
       await deps.recorder.drain();
       const b = req.body;
-      return service.prePushEnforced(b.repo, b.remote, b.url, b.stdin, b.timeoutMs ?? 120_000);
+      return service.prePushEnforced(b.repo, b.remote, b.url, b.stdin, b.timeoutMs ?? 120_000, b.tokens ?? {});
     });
-    app.post<{ Body: { id?: number } }>('/v1/push/retry', async (req) => {
+    // which tokenEnv values `trace push --retry` should send along (the user may have fixed a token)
+    app.get('/v1/push/token-env', async () => ({ names: service.queue.tokenEnvNames() }));
+    app.post<{ Body: { id?: number; tokens?: Record<string, string> } }>('/v1/push/retry', async (req) => {
       await deps.recorder.drain();
+      if (req.body.tokens) service.queue.refreshTokens(req.body.id ?? 'all', req.body.tokens);
       const n = service.queue.retry(req.body.id ?? 'all');
       if (req.body.id !== undefined && n === 0) throw new TraceError('NOT_FOUND', `no queued or failed push job ${req.body.id}: see trace status`);
       service.worker.kick();

@@ -3,7 +3,7 @@ import { clearMarker, MARKERS } from '../capture/repo-cache.js';
 import { loadRepoConfig } from '../config/chainloop.js';
 import { loadUserConfig } from '../config/user.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
-import { planDestinations } from '../deliver/destination.js';
+import { planDestinations, type PushTokens } from '../deliver/destination.js';
 import { DeliveryQueue, type Job } from '../deliver/queue.js';
 import { DeliveryWorker, resolveWithEnv } from '../deliver/worker.js';
 import { git } from '../git/run.js';
@@ -42,8 +42,11 @@ export class PushService {
     this.worker = new DeliveryWorker({ queue: this.queue, policy: retryPolicyFromEnv(env), resolveDestination: resolveWithEnv(env), logger: log });
   }
 
-  /** Handles a pre-push: nothing when the push carries no traced commit. */
-  async prePush(repo: string, remote: string, url: string, stdin: string): Promise<PushResult> {
+  /**
+   * Handles a pre-push: nothing when the push carries no traced commit. `tokens` are the values of the
+   * destinations' `tokenEnv` variables in the pusher's environment, kept with the jobs.
+   */
+  async prePush(repo: string, remote: string, url: string, stdin: string, tokens: PushTokens = {}): Promise<PushResult> {
     const lines = parsePrePush(stdin);
     const commits = await tracedCommitsInPush(this.db, repo, remote, lines);
     if (commits.length === 0) {
@@ -67,7 +70,7 @@ export class PushService {
       digest: att.digest,
       publicKeyPem: att.key.publicKeyPem,
       keyFingerprint: att.key.fingerprint,
-      destinations: planDestinations(rawDestinations, remote),
+      destinations: planDestinations(rawDestinations, remote, tokens),
     });
     this.log.info({ repo, remote, pushId, commits: commits.length, sessions: att.sessions, missing: att.missingSessions }, 'push queued');
     const gd = await this.recorder.repos.gitDir(repo);
@@ -77,8 +80,8 @@ export class PushService {
   }
 
   /** requireTrace: true — queue, then wait for every destination's first verdict. */
-  async prePushEnforced(repo: string, remote: string, url: string, stdin: string, timeoutMs: number): Promise<EnforcedResult> {
-    const r = await this.prePush(repo, remote, url, stdin);
+  async prePushEnforced(repo: string, remote: string, url: string, stdin: string, timeoutMs: number, tokens: PushTokens = {}): Promise<EnforcedResult> {
+    const r = await this.prePush(repo, remote, url, stdin, tokens);
     if (r.pushId === null) return { ...r, ok: true };
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -22,7 +22,7 @@ export function wirePush(deps: { db: DB; recorder: Recorder; paths: TracePaths; 
   deps.recorder.pushSink = {
     async onGitEvent(ev) {
       if (ev.hook !== 'pre-push') return;
-      await service.prePush(ev.repo, ev.args[0] ?? 'origin', ev.args[1] ?? '', ev.stdin);
+      await service.prePush(ev.repo, ev.args[0] ?? 'origin', ev.args[1] ?? '', ev.stdin, ev.tokens);
     },
   };
   return {

@@ -10,6 +10,8 @@ import { showRoute } from './routes/show.js';
 import { statusRoute } from './routes/status.js';
 import { shutdownRoute } from './routes/shutdown.js';
 import { drainRoute } from './routes/drain.js';
+import { blameRoute } from './routes/blame.js';
+import { exportRoute } from './routes/export.js';
 
 /** Everything the routes need; the daemon's main wires it, tests pass their own. */
 export interface ServerDeps {
@@ -45,7 +47,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     deps.log.error({ err: e.message, stack: e.stack }, 'request failed');
     return reply.status(e.statusCode ?? 500).send({ error: e.message, code: 'INTERNAL' });
   });
-  for (const route of [helloRoute, drainRoute, commitMsgRoute, showRoute, sessionRoute, statusRoute, shutdownRoute, ...(deps.plugins ?? [])]) {
+  for (const route of [helloRoute, drainRoute, commitMsgRoute, showRoute, sessionRoute, statusRoute, shutdownRoute, blameRoute, exportRoute, ...(deps.plugins ?? [])]) {
     route(app, deps);
   }
   return app;

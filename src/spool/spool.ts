@@ -83,6 +83,8 @@ export interface GitSpoolEvent {
   gitdir: string;
   args: string[];
   stdin: string;
+  /** `token NAME VALUE` lines (pre-push): the destinations' tokenEnv values in the pusher's environment. */
+  tokens?: Record<string, string>;
 }
 
 export function parseGitSpool(text: string): GitSpoolEvent {
@@ -100,6 +102,11 @@ export function parseGitSpool(text: string): GitSpoolEvent {
     else if (k === 'repo') ev.repo = v;
     else if (k === 'gitdir') ev.gitdir = v;
     else if (k === 'arg') ev.args.push(v);
+    else if (k === 'token') {
+      const sp2 = v.indexOf(' ');
+      const name = sp2 < 0 ? '' : v.slice(0, sp2);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && v.length > sp2 + 1) (ev.tokens ??= {})[name] = v.slice(sp2 + 1);
+    }
   }
   if (!ev.hook || !ev.repo) throw new Error('git spool file lacks hook or repo');
   return ev;
