@@ -5,6 +5,7 @@ import type { TracePaths } from '../paths.js';
 import type { ServerDeps } from '../server/build.js';
 import type { DB } from '../store/db.js';
 import { pushRoutes } from './routes.js';
+import { pruneDelivered, retentionMs } from './prune.js';
 import { PushService } from './service.js';
 
 /** What the daemon needs from the push side: its routes, its status rows, start and stop. */
@@ -29,7 +30,15 @@ export function wirePush(deps: { db: DB; recorder: Recorder; paths: TracePaths; 
     service,
     routes: [pushRoutes(service)],
     list: () => service.queue.list({ limit: 100 }),
-    start: () => service.start(),
+    start: () => {
+      service.start();
+      const prune = () => {
+        const n = pruneDelivered(deps.db, retentionMs());
+        if (n) deps.log.info({ sessions: n }, 'pruned local data of delivered sessions');
+      };
+      prune();
+      setInterval(prune, 60 * 60 * 1000).unref();
+    },
     stop: () => service.stop(),
   };
 }
