@@ -43,7 +43,12 @@ async function main(): Promise<void> {
 
   const drain = () => {
     touch();
-    recorder.drain().catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
+    recorder
+      .drain()
+      .then((n) => {
+        if (n > 0 && log.isLevelEnabled('debug')) log.debug({ ingested: n, memory: process.memoryUsage() }, 'spool drained');
+      })
+      .catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
   };
   const watcher = watch(paths.spoolNew, { ignoreInitial: true, depth: 0 });
   watcher.on('add', drain);

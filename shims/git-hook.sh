@@ -40,6 +40,19 @@ else trace_home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
 fi
 trace_sock="$trace_home/run/daemon.sock"
 
+# `token NAME VALUE` for each HTTP destination's tokenEnv set in this (the pusher's) environment: the
+# daemon delivers with it even if it was started elsewhere without it. Never logged.
+trace_tokens() {
+  for trace_n in $(sed -e '/^[[:space:]]*#/d' -n -e "s/.*tokenEnv:[[:space:]]*[\"']\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p" \
+      .chainloop.yml .chainloop.yaml "$trace_home/config.yml" 2>/dev/null); do
+    eval "trace_v=\${$trace_n-}"
+    case $trace_v in ''|*'
+'*) continue ;; esac
+    printf 'token %s %s\n' "$trace_n" "$trace_v"
+  done
+  return 0
+}
+
 # Leaves a git event in the per-user spool for the daemon: header lines, "--", then stdin.
 trace_spool() {
   trace_sp="$trace_home/spool"
@@ -47,36 +60,49 @@ trace_spool() {
   trace_ts=$(date +%s%N 2>/dev/null)
   case $trace_ts in *N|'') trace_ts="$(date +%s)000000000" ;; esac
   trace_id="$trace_ts-$$-git-$trace_name"
-  {
-    printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
-    for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
-    printf -- '--\n'
-    if [ -n "$trace_in" ]; then cat "$trace_in"; fi
-  } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
+  (
+    umask 077 # a pre-push event may carry tokens
+    {
+      printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
+      for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
+      [ "$trace_name" = pre-push ] && trace_tokens
+      printf -- '--\n'
+      if [ -n "$trace_in" ]; then cat "$trace_in"; fi
+    } > "$trace_sp/tmp/$trace_id"
+  ) && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_ts" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
 }
 
 case $trace_name in
-  commit-msg)
+  prepare-commit-msg|commit-msg)
+    # both name the sessions in the trailer: commit-msg for every `git commit`, prepare-commit-msg also
+    # for the commits rebase -i (squash, fixup), cherry-pick and revert make without running commit-msg
     # fast path: no agent ever edited a file in this repository
     [ -f "$trace_dir/traced" ] || trace_done 0
+    # the git command running the hook: `--amend` counts HEAD's own changes too
+    if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
+    else trace_cmd=$(ps -o args= -p "$PPID" 2>/dev/null)
+    fi
     # a running daemon answers over its socket (cheap); otherwise node starts it and asks
     if [ -S "$trace_sock" ] && command -v curl >/dev/null 2>&1; then
       curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
-        --data-urlencode "indexFile=${GIT_INDEX_FILE-}" http://ai-trace/v1/hooks/commit-msg >/dev/null 2>&1 && trace_done 0
+        --data-urlencode "indexFile=${GIT_INDEX_FILE-}" --data-urlencode "gitCommand=${trace_cmd-}" \
+        http://ai-trace/v1/hooks/commit-msg >/dev/null 2>&1 && trace_done 0
     fi
-    trace_node commit-msg "$1" || true ;;
+    TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
   post-commit)
     [ -f "$trace_dir/traced" ] || trace_done 0
-    # set now, not when the daemon gets to the event: `git commit && git push` must not skip the pre-push
-    [ -f "$trace_dir/ai-pending" ] && : > "$trace_dir/unpushed"
+    # a commit with a session trailer marks the repo as having work to attest now, not when the daemon
+    # gets to the event: `git commit && git push` must not skip the pre-push
+    git log -1 --format=%B HEAD 2>/dev/null | grep -q '^Chainloop-Trace-Sessions:' && : > "$trace_dir/unpushed"
     trace_spool "head=$(git rev-parse HEAD 2>/dev/null)" ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
-    # rewritten traced commits (rebase, amend) are new commits to attest; the daemon clears it if not
-    [ -f "$trace_dir/traced" ] && : > "$trace_dir/unpushed"
+    # rewritten traced commits (rebase, amend) are new commits to attest
+    [ -f "$trace_dir/traced" ] && cut -d' ' -f2 "$trace_in" | git log --no-walk --stdin --format=%B 2>/dev/null |
+      grep -q '^Chainloop-Trace-Sessions:' && : > "$trace_dir/unpushed"
     trace_spool "$1" ;;
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0

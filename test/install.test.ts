@@ -100,7 +100,7 @@ function writeExecutable(file: string, text: string, mode = 0o755): void {
   fs.chmodSync(file, mode);
 }
 
-const HOOKS = ['commit-msg', 'post-commit', 'post-rewrite', 'pre-push'];
+const HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'];
 
 describe('trace init', () => {
   it('sets up config, Claude hooks and git hooks, and a second run changes no byte', async () => {

@@ -21,7 +21,8 @@ export function timeSpawn(cmd, args, { cwd, env, input, check = true } = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd, env, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (check && (r.status !== 0 || r.error)) {
+  // EPIPE: the command exited without reading all of stdin, which a hook may do
+  if (check && (r.status !== 0 || (r.error && r.error.code !== 'EPIPE'))) {
     throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ''}): ${String(r.stderr).slice(0, 500)}`);
   }
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -251,6 +252,43 @@ export function procStatusKb(pid, field) {
   }
 }
 
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps (kB): the brk heap (malloc), other
+ * anonymous mappings (V8's heap pages, malloc arenas, stacks) and file-backed mappings by file.
+ */
+export function smapsSummary(pid) {
+  let text;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  const out = { brkHeapKb: 0, anonKb: 0, anonRegions: 0, fileKb: {}, largestAnonKb: [] };
+  let name = null;
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      name = head[1];
+      continue;
+    }
+    const m = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!m || name === null) continue;
+    const kb = Number(m[1]);
+    if (name === '[heap]') out.brkHeapKb += kb;
+    else if (name === '' || name.startsWith('[anon')) {
+      out.anonKb += kb;
+      out.anonRegions++;
+      out.largestAnonKb.push(kb);
+    } else if (!name.startsWith('[')) {
+      const key = path.basename(name);
+      out.fileKb[key] = (out.fileKb[key] ?? 0) + kb;
+    }
+  }
+  out.largestAnonKb = out.largestAnonKb.sort((a, b) => b - a).slice(0, 8);
+  out.fileKb = Object.fromEntries(Object.entries(out.fileKb).sort((a, b) => b[1] - a[1]).slice(0, 6));
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // realistic content and payloads
 
@@ -355,16 +393,23 @@ export function shQuote(s) {
 }
 
 /**
- * Runs hyperfine with no intermediate shell (-N) on `commands` (each an argv list), `inputFile` on
- * stdin; returns per command { median, p95, mean, n } in ms. Blocks of runs, not interleaved.
+ * Runs hyperfine (-N: no intermediate shell) on `commands` (each an argv list) with `inputFile` on
+ * stdin; returns per command { median, p95, mean, n, mode } in ms. Blocks of runs, not interleaved.
+ * hyperfine < 1.16 has no --input: there each command runs as `sh -c 'exec "$@" <FILE'`, one more
+ * shell start in every figure, the command's and the baseline's alike.
  */
 export function hyperfine(commands, { cwd, env, inputFile, runs = 100, warmup = 10, exportDir }) {
   const out = path.join(exportDir, `hyperfine-${process.hrtime.bigint()}.json`);
   const args = ['-N', '--style', 'none', '--warmup', String(warmup), '--runs', String(runs), '--export-json', out];
-  if (inputFile) args.push('--input', inputFile);
-  for (const argv of commands) args.push(argv.map(shQuote).join(' '));
+  const help = spawnSync('hyperfine', ['--help'], { encoding: 'utf8' }).stdout ?? '';
+  const native = !inputFile || help.includes('--input');
+  if (inputFile && native) args.push('--input', inputFile);
+  for (const argv of commands) {
+    const full = native ? argv : ['sh', '-c', 'f=$1; shift; exec "$@" <"$f"', 'sh', inputFile, ...argv];
+    args.push(full.map(shQuote).join(' '));
+  }
   const r = spawnSync('hyperfine', args, { cwd, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stderr}`);
   const data = JSON.parse(fs.readFileSync(out, 'utf8'));
-  return data.results.map((res) => stats(res.times.map((t) => t * 1000)));
+  return data.results.map((res) => ({ ...stats(res.times.map((t) => t * 1000)), mode: native ? '--input' : 'stdin via one more sh' }));
 }

@@ -59,12 +59,26 @@ export interface AttributedFile {
   labels: Label[];
 }
 
-/** Labels a file version: a line takes its label from the first source that has it, else it is a human's. */
+/**
+ * How much a label tells: an agent's label is the strongest; `h` says only that the line appeared
+ * without an agent edit (typed, or written by git: checkout, merge, stash pop); `b` only that it was
+ * committed before tracing saw it.
+ */
+const strength = (l: Label): number => (isAi(l) ? 2 : l === HUMAN ? 1 : 0);
+
+/**
+ * Labels a file version: a line takes its label from the first source that has it, unless a later
+ * source knows more (an agent's label for a line another source has as `h`/`b`, as when git brings
+ * back lines an agent wrote); a line no source has is a human's.
+ */
 export function labelLines(lines: readonly string[], sources: readonly LabelSource[]): Label[] {
   const out: (Label | undefined)[] = new Array(lines.length).fill(undefined);
   for (const src of sources) {
     const carried = carryLabels<Label | undefined>(src.lines, src.labels, lines, undefined);
-    for (let j = 0; j < lines.length; j++) if (out[j] === undefined && carried[j] !== undefined) out[j] = carried[j];
+    for (let j = 0; j < lines.length; j++) {
+      const c = carried[j];
+      if (c !== undefined && (out[j] === undefined || strength(c) > strength(out[j]!))) out[j] = c;
+    }
   }
   return out.map((l) => l ?? HUMAN);
 }

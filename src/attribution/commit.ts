@@ -6,6 +6,7 @@ import { attributeFile, summarize, type AttributedFile, type CodeChanges, type L
 import { isAi, type Label } from './labels.js';
 import { isBinary, splitLines } from './lines.js';
 import { matchLines } from './match.js';
+import { movedFrom } from './moves.js';
 
 /** Extra label sources for a path, e.g. the pre-rewrite versions of a commit's files. */
 export type ExtraSources = (path: string, oldPath: string) => Promise<LabelSource[]>;
@@ -50,7 +51,10 @@ export class CommitAttributor {
       const lines = blob && !d.binary ? splitLines(blob.toString('utf8')) : [];
       const prov = !useProvenance
         ? undefined
-        : this.provenance.get(repo, d.path) ?? (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined);
+        : this.provenance.get(repo, d.path) ??
+          (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined) ??
+          // a new file that is an uncommitted agent file moved by hand (git sees no rename)
+          (d.status === 'created' ? movedFrom(this.provenance, repo, d.path, lines)?.prov : undefined);
       const sources: LabelSource[] = extra ? await extra(d.path, d.oldPath) : [];
       if (prov) sources.push(prov);
       if (parent && d.status !== 'created') {
@@ -85,8 +89,13 @@ export class CommitAttributor {
     const blobs = await readObjects(repo, paths.map((p) => `${sha}:${p}`));
     paths.forEach((p, i) => {
       const prov = this.provenance.get(repo, p);
-      if (!prov) return;
       const committed = blobs[i] ? splitLines(blobs[i]!.toString('utf8')) : [];
+      if (!prov) {
+        // an agent's file moved by hand before its first commit is committed here: its old entry is done
+        const moved = committed.length ? movedFrom(this.provenance, repo, p, committed) : undefined;
+        if (moved) this.provenance.delete(repo, moved.rel);
+        return;
+      }
       const still = new Set(committed);
       const removed = prov.removed.filter((r) => still.has(r.text));
       const map = matchLines(committed, prov.lines);
@@ -97,7 +106,7 @@ export class CommitAttributor {
   }
 
   /** The labels the file had in the last recorded commit that changed it, so untouched lines keep their origin. */
-  private async inheritedLabels(repo: string, parent: string, path: string): Promise<LabelSource | undefined> {
+  async inheritedLabels(repo: string, parent: string, path: string): Promise<LabelSource | undefined> {
     if (!this.commits.hasPath(repo, path)) return undefined;
     const last = (await git(repo, ['log', '-1', '--format=%H', parent, '--', path], { allowFailure: true })).trim();
     const labels = last ? this.commits.fileLabels(last, path) : undefined;

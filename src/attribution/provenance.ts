@@ -26,9 +26,12 @@ const MAX_DORMANT = 5000;
 
 const MAX_REMOVED = 5000;
 
-/** A file first seen by tracing: lines already committed are base, anything else a human wrote. */
-export function firstSight(committed: readonly string[] | null, current: readonly string[]): FileProvenance {
-  const labels = committed ? carryLabels(committed, committed.map(() => BASE), current, HUMAN) : current.map(() => HUMAN);
+/**
+ * A file first seen by tracing: lines already committed keep their recorded labels (`committedLabels`,
+ * one per committed line; base when unknown), anything else a human wrote.
+ */
+export function firstSight(committed: readonly string[] | null, current: readonly string[], committedLabels?: readonly Label[]): FileProvenance {
+  const labels = committed ? carryLabels(committed, committedLabels ?? committed.map(() => BASE), current, HUMAN) : current.map(() => HUMAN);
   return { lines: [...current], labels, removed: [] };
 }
 

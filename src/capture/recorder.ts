@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { CommitAttributor } from '../attribution/commit.js';
 import { isBinary, splitLines } from '../attribution/lines.js';
+import { BASE } from '../attribution/labels.js';
+import { carryLabels } from '../attribution/match.js';
 import { agentEdit, firstSight, observe, type FileProvenance } from '../attribution/provenance.js';
 import { parseClaudePayload, PayloadError } from '../agents/claude/payload.js';
 import { emptyTranscriptState, readSubagent, readTranscript, summarizeTranscript, type TranscriptState } from '../agents/claude/transcript.js';
@@ -15,6 +17,7 @@ import { EventStore } from '../store/events.js';
 import { ProvenanceStore } from '../store/provenance.js';
 import { SessionStore, type SessionRecord } from '../store/sessions.js';
 import { clearMarker, MARKERS, RepoCache, touchMarker } from './repo-cache.js';
+import { pickSources } from './picks.js';
 import { applyRewrite } from './rewrite.js';
 import { ShellTracker } from './shell.js';
 
@@ -166,7 +169,11 @@ export class Recorder {
         s.endedAt = ev.ts;
         this.refreshTranscript(s);
         break;
+      case 'SessionStart':
+        break;
       default:
+        // an event ai-trace does not hook (a hand-written hook, a newer agent): counted, nothing else
+        this.log.info({ session: ev.sessionId, event: ev.name }, 'event has no handler: recorded, otherwise ignored');
         break;
     }
     if (note && s.warnings.length < MAX_WARNINGS && !s.warnings.includes(note)) s.warnings.push(note);
@@ -187,7 +194,10 @@ export class Recorder {
     const known = this.provenance.get(top, rel);
     if (known) return observe(known, content);
     const [head] = await readObjects(top, [`HEAD:${rel}`]).catch(() => [null]);
-    return firstSight(head && !isBinary(head) ? splitLines(head.toString('utf8')) : null, content);
+    const committed = head && !isBinary(head) ? splitLines(head.toString('utf8')) : null;
+    // committed lines an agent wrote stay the agent's (a later squash or amend must not make them base)
+    const recorded = committed ? await this.attributor.inheritedLabels(top, 'HEAD', rel).catch(() => undefined) : undefined;
+    return firstSight(committed, content, recorded && carryLabels(recorded.lines, recorded.labels, committed!, BASE));
   }
 
   private async beforeEdit(_s: SessionRecord, ev: HookEvent, top: string | null): Promise<string | undefined> {
@@ -278,7 +288,7 @@ export class Recorder {
     if (ev.hook === 'post-commit') {
       const head = ev.args.find((a) => a.startsWith('head='))?.slice(5);
       if (!head) throw new Error('post-commit event without HEAD');
-      const r = await this.recordCommit(ev.repo, head);
+      const r = await this.recordCommit(ev.repo, head, await pickSources(this, ev.repo, head));
       note = `commit ${head.slice(0, 12)}: ${r.sessions.length} session(s)`;
     } else if (ev.hook === 'post-rewrite') {
       const n = await applyRewrite(this, ev.repo, ev.args[0] ?? 'amend', ev.stdin);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isBinary, splitLines } from '../attribution/lines.js';
 import { matchLines } from '../attribution/match.js';
-import { BASE } from '../attribution/labels.js';
+import { BASE, isAi } from '../attribution/labels.js';
+import { movedFrom } from '../attribution/moves.js';
 import { agentEdit, firstSight, observe, type FileProvenance } from '../attribution/provenance.js';
 import { git, readObjects } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
@@ -140,7 +141,8 @@ export class ShellTracker {
         }
       }
       if (a === null && usedRemoved.has(rel)) continue;
-      if (b && a && b.lines.length === a.length && b.lines.every((l, i) => l === a[i])) continue;
+      // unchanged content stays as it was, unless it moved here: the labels must follow it
+      if (!removedPath && b && a && b.lines.length === a.length && b.lines.every((l, i) => l === a[i])) continue;
       out.push({ rel, prov: agentEdit(b ?? { lines: [], labels: [], removed: [] }, a ?? [], session), ...(removedPath ? { removedPath } : {}) });
     }
     for (const r of usedRemoved) out.push({ rel: r, prov: null });
@@ -187,19 +189,28 @@ export class ShellTracker {
     const content = readText(path.join(top, rel));
     const prov = this.provenance.get(top, rel);
     if (prov) {
-      if (content === null) this.provenance.delete(top, rel);
-      else this.provenance.put(top, rel, observe(prov, content));
+      // a file that went away keeps its agent lines dormant: a stash pop or a move brings them back
+      if (content === null && !prov.labels.some(isAi) && !prov.dormant?.length) this.provenance.delete(top, rel);
+      else this.provenance.put(top, rel, observe(prov, content ?? []));
       return;
     }
     if (content === null) return;
     const [head] = await readObjects(top, [`HEAD:${rel}`]).catch(() => [null]);
     const headLines = head && !isBinary(head) ? splitLines(head.toString('utf8')) : null;
     if (headLines && headLines.length === content.length && headLines.every((l, i) => l === content[i])) return;
+    const moved = headLines ? undefined : movedFrom(this.provenance, top, rel, content);
+    if (moved) {
+      // a human's `mv` of a file with agent lines: the lines keep their labels at the new path
+      this.provenance.put(top, rel, observe(moved.prov, content));
+      this.provenance.delete(top, moved.rel);
+      return;
+    }
     this.provenance.put(top, rel, firstSight(headLines, content));
   }
 
   private async observeDirty(top: string): Promise<void> {
-    const out = await git(top, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
+    // --no-optional-locks: never take index.lock, or the user's own git command could fail on it
+    const out = await git(top, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
     for (const entry of out.split('\0')) {
       if (entry.length < 4) continue;
       const rel = entry.slice(3);

@@ -1,8 +1,6 @@
 import { connect, type DaemonClient } from '../client/client.js';
-import { Recorder } from '../capture/recorder.js';
-import { silentLogger } from '../log/logger.js';
+import type { Recorder } from '../capture/recorder.js';
 import { tracePaths, type TracePaths } from '../paths.js';
-import { openDatabase } from '../store/db.js';
 import type { CliContext } from './context.js';
 
 /** Runs `viaDaemon` against the daemon (started on demand); when it cannot start, `local` on the database. */
@@ -26,6 +24,12 @@ export async function withDaemon<T>(
       await client.close();
     }
   }
+  // the database side is loaded only when the daemon cannot be reached
+  const [{ Recorder }, { silentLogger }, { openDatabase }] = await Promise.all([
+    import('../capture/recorder.js'),
+    import('../log/logger.js'),
+    import('../store/db.js'),
+  ]);
   const db = openDatabase(paths.db);
   try {
     return await local!(new Recorder(db, paths, silentLogger()), paths);

@@ -17,7 +17,12 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
   try {
     const client = await connect(tracePaths(ctx.env));
     try {
-      const { sessions } = await client!.call<CommitMsgResponse>('POST', '/v1/hooks/commit-msg', { repo, indexFile, messageFile: path.resolve(repo, file) });
+      const { sessions } = await client!.call<CommitMsgResponse>('POST', '/v1/hooks/commit-msg', {
+        repo,
+        indexFile,
+        messageFile: path.resolve(repo, file),
+        gitCommand: ctx.env.TRACE_GIT_COMMAND,
+      });
       if (!sessions.length) await hookLog(repo, 'git commit-msg no-sessions');
     } finally {
       await client?.close();

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import type { SessionData } from '../evidence/session-data.js';
-import { showSession } from '../query/session.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { shortTime } from './format.js';
@@ -15,6 +14,7 @@ export const session: Command = async (args, ctx) => {
     ctx,
     (c) => c.call('GET', `/v1/sessions/${encodeURIComponent(id)}`),
     async (rec) => {
+      const { showSession } = await import('../query/session.js');
       await rec.drain();
       return showSession(rec, id);
     },

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import type { ShowResponse } from '../protocol/types.js';
-import { showCommit } from '../query/show.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { formatRanges } from './format.js';
@@ -17,6 +16,7 @@ export const show: Command = async (args, ctx) => {
     ctx,
     (c) => c.call('GET', `/v1/commits/${sha}?repo=${encodeURIComponent(repo)}`),
     async (rec) => {
+      const { showCommit } = await import('../query/show.js');
       await rec.drain();
       return showCommit(rec, repo, sha);
     },

@@ -16,7 +16,8 @@ export const status: Command = async (args, ctx) => {
     async (rec, paths) => ({
       daemon: { running: false, pid: null, version: null },
       sessions: statusSessions(rec.sessions),
-      pushes: [],
+      // the queue is durable: show where every push stands even without the daemon
+      pushes: new (await import('../deliver/queue.js')).DeliveryQueue(rec.db).list({ limit: 100 }),
       spool: spoolCounts(paths),
     }),
   );

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { Agent, request } from 'undici';
 import { TraceError } from '../errors.js';
 import { cleanGitEnv } from '../git/run.js';
 import { checkSocketPath, packageRoot, type TracePaths } from '../paths.js';
@@ -13,29 +13,48 @@ export { alive };
 
 const START_TIMEOUT_MS = 10_000;
 
-/** Talks to the per-user daemon over its Unix socket. */
+/** Talks to the per-user daemon over its Unix socket (node:http: no HTTP client library to load at start). */
 export class DaemonClient {
-  private readonly agent: Agent;
+  private readonly agent: http.Agent;
   constructor(readonly paths: TracePaths) {
-    this.agent = new Agent({ connect: { socketPath: paths.socket }, keepAliveTimeout: 1000 });
+    this.agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 1000 });
   }
 
-  async call<T>(method: 'GET' | 'POST', url: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
-    const res = await request(`http://ai-trace${url}`, {
-      method,
-      dispatcher: this.agent,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+  call<T>(method: 'GET' | 'POST', url: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request(
+        {
+          socketPath: this.paths.socket,
+          host: 'ai-trace',
+          path: url,
+          method,
+          agent: this.agent,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const data = text ? (JSON.parse(text) as T & { error?: string; code?: string }) : ({} as T & { error?: string; code?: string });
+              const status = res.statusCode ?? 500;
+              if (status >= 400) {
+                const code = data.code === 'NOT_FOUND' ? 'NOT_FOUND' : data.code === 'USAGE' ? 'USAGE' : 'DAEMON_UNAVAILABLE';
+                reject(new TraceError(code, data.error ?? `daemon answered ${status} for ${url}`));
+              } else resolve(data);
+            } catch (err) {
+              reject(err);
+            }
+          });
+        },
+      );
+      req.setTimeout(timeoutMs, () => req.destroy(new TraceError('DAEMON_UNAVAILABLE', `the daemon did not answer ${method} ${url} within ${timeoutMs} ms: see trace log`)));
+      req.on('error', reject);
+      req.end(payload);
     });
-    const text = await res.body.text();
-    const data = text ? (JSON.parse(text) as T & { error?: string; code?: string }) : ({} as T & { error?: string; code?: string });
-    if (res.statusCode >= 400) {
-      const code = data.code === 'NOT_FOUND' ? 'NOT_FOUND' : data.code === 'USAGE' ? 'USAGE' : 'DAEMON_UNAVAILABLE';
-      throw new TraceError(code, data.error ?? `daemon answered ${res.statusCode} for ${url}`);
-    }
-    return data;
   }
 
   /** The daemon's hello, or null when nothing answers on the socket. */
@@ -49,7 +68,7 @@ export class DaemonClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    this.agent.destroy();
   }
 }
 

@@ -5,7 +5,7 @@ import { planFile, readFileState, type FileChange, type FileState } from '../ins
 import { git } from './run.js';
 
 /** The git hooks ai-trace installs. */
-export const GIT_HOOK_NAMES = ['commit-msg', 'post-commit', 'post-rewrite', 'pre-push'] as const;
+export const GIT_HOOK_NAMES = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite', 'pre-push'] as const;
 
 /** One git hook ai-trace installs. */
 export type GitHookName = (typeof GIT_HOOK_NAMES)[number];

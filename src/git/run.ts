@@ -48,6 +48,8 @@ export async function gitBuffer(cwd: string, args: string[], options: GitOptions
     input: options.input,
     reject: false,
     encoding: 'buffer',
+    // the bytes as git wrote them: `cat-file --batch` ends with a newline that belongs to the format
+    stripFinalNewline: false,
   });
   if (r.exitCode !== 0 && !options.allowFailure) {
     throw new TraceError('GIT_FAILED', `git ${args.join(' ')} failed in ${cwd}: ${Buffer.from(r.stderr).toString().trim()}`);

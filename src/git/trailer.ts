@@ -1,19 +1,37 @@
+import fs from 'node:fs';
 import { parseTrailerValue, TRAILER_KEY } from '../attribution/commit.js';
 import { git } from './run.js';
+
+const OUR_LINE = new RegExp(`^${TRAILER_KEY}:[ \\t]*(.*)$`, 'i');
 
 /**
  * Names `sessions` in the message file's Chainloop-Trace-Sessions trailer, keeping the ids already
  * there first: one trailer, comma-separated, never duplicated however often it runs (amend, re-run).
+ * Messages git put together from several commits (a squash, `rebase -i` fixup) may carry our line
+ * more than once, also in the body: those are merged into the one trailer.
  */
 export async function addSessionsTrailer(repo: string, messageFile: string, sessions: string[]): Promise<string[]> {
-  const parsed = await git(repo, ['interpret-trailers', '--parse', messageFile]);
+  const lines = fs.readFileSync(messageFile, 'utf8').split('\n');
   const existing: string[] = [];
-  for (const line of parsed.split('\n')) {
-    const m = /^([^:]+):\s*(.*)$/.exec(line);
-    if (m && m[1]!.trim().toLowerCase() === TRAILER_KEY.toLowerCase()) existing.push(...parseTrailerValue(m[2]!));
+  const kept: string[] = [];
+  let ours = 0;
+  for (const line of lines) {
+    const m = OUR_LINE.exec(line);
+    if (m) {
+      existing.push(...parseTrailerValue(m[1]!));
+      ours++;
+    } else kept.push(line);
   }
   const all = [...new Set([...existing, ...sessions])];
-  if (all.length === existing.length && existing.length > 0) return all;
+  if (all.length === 0) return all;
+  if (ours === 1 && all.length === existing.length && (await inTrailerBlock(repo, messageFile))) return all;
+  if (ours > 0) fs.writeFileSync(messageFile, kept.filter((l, i) => l !== '' || kept[i - 1] !== '').join('\n'));
   await git(repo, ['interpret-trailers', '--in-place', '--if-exists', 'replace', '--if-missing', 'add', '--trailer', `${TRAILER_KEY}: ${all.join(', ')}`, messageFile]);
   return all;
+}
+
+/** True when the message's trailer block (its last paragraph, as git parses it) has our trailer. */
+async function inTrailerBlock(repo: string, messageFile: string): Promise<boolean> {
+  const parsed = await git(repo, ['interpret-trailers', '--parse', messageFile]);
+  return parsed.split('\n').some((l) => OUR_LINE.test(l));
 }

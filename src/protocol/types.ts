@@ -10,6 +10,8 @@ export interface HelloResponse {
   protocol: number;
   pid: number;
   startedAt: string;
+  /** process.memoryUsage() of the daemon, for `trace daemon status --json`. */
+  memory?: Record<string, number>;
 }
 
 /** POST /v1/hooks/commit-msg: which sessions' agent lines are in what is being committed. */
@@ -18,6 +20,8 @@ export interface CommitMsgRequest {
   indexFile?: string;
   /** The message file git passed the hook; when given, the daemon adds the trailer itself. */
   messageFile?: string;
+  /** The command line of the git process running the hook (`--amend` changes what is committed). */
+  gitCommand?: string;
 }
 export interface CommitMsgResponse {
   sessions: string[];

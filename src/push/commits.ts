@@ -25,8 +25,7 @@ export function parsePrePush(stdin: string): PrePushLine[] {
  * included). Only traced commits are examined, so a push of human-only work costs nothing.
  */
 export async function tracedCommitsInPush(db: DB, repo: string, remote: string, lines: PrePushLine[]): Promise<string[]> {
-  const pushed = lines.filter((l) => !ZERO.test(l.localSha));
-  if (pushed.length === 0) return [];
+  if (!lines.some((l) => !ZERO.test(l.localSha))) return [];
   const attested = new Set<string>();
   for (const r of db.prepare('SELECT commits FROM pushes WHERE repo = ? AND remote = ?').all(repo, remote) as { commits: string }[]) {
     for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
@@ -34,6 +33,13 @@ export async function tracedCommitsInPush(db: DB, repo: string, remote: string, 
   const candidates = (db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]' ORDER BY created_at, rowid`).all(repo) as { sha: string }[])
     .map((r) => r.sha)
     .filter((sha) => !attested.has(sha));
+  return commitsInPush(repo, candidates, lines);
+}
+
+/** Those of `candidates` the push carries: reachable from a pushed sha and not from what the remote had, oldest first. */
+export async function commitsInPush(repo: string, candidates: readonly string[], lines: PrePushLine[]): Promise<string[]> {
+  const pushed = lines.filter((l) => !ZERO.test(l.localSha));
+  if (pushed.length === 0) return [];
   const out: string[] = [];
   for (const sha of candidates) {
     for (const l of pushed) {

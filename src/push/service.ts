@@ -10,7 +10,7 @@ import { git } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { DB } from '../store/db.js';
-import { parsePrePush, tracedCommitsInPush } from './commits.js';
+import { commitsInPush, parsePrePush, tracedCommitsInPush } from './commits.js';
 
 /** What one pre-push produced. */
 export interface PushResult {
@@ -52,7 +52,7 @@ export class PushService {
     if (commits.length === 0) {
       // the hooks set the marker eagerly (post-commit, post-rewrite); drop it when nothing is left to attest
       const gd = await this.recorder.repos.gitDir(repo);
-      if (gd && unattestedCount(this.db, repo) === 0) clearMarker(gd, MARKERS.unpushed);
+      if (gd && nothingPending(this.db, repo)) clearMarker(gd, MARKERS.unpushed);
       return { pushId: null, commits, jobs: [] };
     }
     const config = loadRepoConfig(repo);
@@ -74,19 +74,34 @@ export class PushService {
     });
     this.log.info({ repo, remote, pushId, commits: commits.length, sessions: att.sessions, missing: att.missingSessions }, 'push queued');
     const gd = await this.recorder.repos.gitDir(repo);
-    if (gd && unattestedCount(this.db, repo) === 0) clearMarker(gd, MARKERS.unpushed);
+    if (gd && nothingPending(this.db, repo)) clearMarker(gd, MARKERS.unpushed);
     this.worker.kick();
     return { pushId, commits, digest: att.digest, jobs: this.queue.jobsForPush(pushId) };
   }
 
-  /** requireTrace: true — queue, then wait for every destination's first verdict. */
+  /**
+   * requireTrace: true — queue, then wait for every destination's first verdict. Commits of this push
+   * that an earlier push attested but did not deliver (say, a push this hook blocked) block it again:
+   * their jobs are retried now and waited for like new ones.
+   */
   async prePushEnforced(repo: string, remote: string, url: string, stdin: string, timeoutMs: number, tokens: PushTokens = {}): Promise<EnforcedResult> {
     const r = await this.prePush(repo, remote, url, stdin, tokens);
-    if (r.pushId === null) return { ...r, ok: true };
+    const earlier = await this.undeliveredJobsFor(repo, remote, stdin, r.pushId);
+    if (r.pushId === null && earlier.length === 0) return { ...r, ok: true };
+    // attempts already made before this push: only a later attempt is this push's verdict
+    const before = new Map<number, number>();
+    for (const j of r.pushId === null ? [] : this.queue.jobsForPush(r.pushId)) before.set(j.id, 0);
+    for (const j of earlier) before.set(j.id, j.state === 'delivering' ? j.attempts - 1 : j.attempts);
+    for (const j of earlier) {
+      if (j.state === 'delivering') continue;
+      this.queue.refreshTokens(j.id, tokens);
+      this.queue.retry(j.id);
+    }
+    if (earlier.length) this.worker.kick();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const jobs = this.queue.jobsForPush(r.pushId);
-      const verdicts = jobs.every((j) => j.state === 'delivered' || j.state === 'failed' || (j.state === 'queued' && j.attempts > 0));
+      const jobs = [...before.keys()].map((id) => this.queue.getJob(id)).filter((j): j is Job => j !== undefined);
+      const verdicts = jobs.every((j) => j.state === 'delivered' || j.state === 'failed' || (j.state === 'queued' && j.attempts > before.get(j.id)!));
       if (verdicts || Date.now() > deadline) {
         const bad = jobs.find((j) => j.state !== 'delivered');
         if (!bad) return { ...r, jobs, ok: true };
@@ -94,6 +109,25 @@ export class PushService {
       }
       await new Promise((res) => setTimeout(res, 25));
     }
+  }
+
+  /** Jobs not delivered (yet) of earlier pushes to `remote` that attested commits this push carries. */
+  private async undeliveredJobsFor(repo: string, remote: string, stdin: string, exceptPushId: number | null): Promise<Job[]> {
+    const pending = (
+      this.db
+        .prepare(
+          `SELECT DISTINCT p.id, p.commits FROM pushes p JOIN delivery_jobs j ON j.push_id = p.id
+            WHERE p.repo = ? AND p.remote = ? AND j.state != 'delivered'`,
+        )
+        .all(repo, remote) as { id: number; commits: string }[]
+    ).filter((p) => p.id !== exceptPushId);
+    if (pending.length === 0) return [];
+    const commitsOf = new Map(pending.map((p) => [p.id, JSON.parse(p.commits) as string[]]));
+    const carried = new Set(await commitsInPush(repo, [...new Set([...commitsOf.values()].flat())], parsePrePush(stdin)));
+    return pending
+      .filter((p) => commitsOf.get(p.id)!.some((c) => carried.has(c)))
+      .flatMap((p) => this.queue.jobsForPush(p.id))
+      .filter((j) => j.state !== 'delivered');
   }
 
   start(): void {
@@ -105,14 +139,21 @@ export class PushService {
   }
 }
 
-/** Traced commits of the repository that no push has attested yet, to any remote. */
-function unattestedCount(db: DB, repo: string): number {
+/**
+ * True when the pre-push hook has nothing to do for the repository: every traced commit is attested by
+ * some push, and every delivery job is delivered (an undelivered one must still block an enforced push).
+ */
+function nothingPending(db: DB, repo: string): boolean {
+  const undelivered = db
+    .prepare(`SELECT 1 FROM delivery_jobs j JOIN pushes p ON p.id = j.push_id WHERE p.repo = ? AND j.state != 'delivered' LIMIT 1`)
+    .get(repo);
+  if (undelivered) return false;
   const attested = new Set<string>();
   for (const r of db.prepare('SELECT commits FROM pushes WHERE repo = ?').all(repo) as { commits: string }[]) {
     for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
   }
   const traced = db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]'`).all(repo) as { sha: string }[];
-  return traced.filter((t) => !attested.has(t.sha)).length;
+  return traced.every((t) => attested.has(t.sha));
 }
 
 /** A one-line reason for a push that could not be attested, and what to do. */

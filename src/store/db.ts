@@ -10,6 +10,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
+  cacheStatements(db);
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -34,4 +35,24 @@ export function migrate(db: DB): void {
       db.pragma(`user_version = ${m.version}`);
     })();
   }
+}
+
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Makes `db.prepare` reuse one statement per SQL text. The daemon runs the same few queries for every
+ * event; preparing them anew each time leaves native statements for the GC and grows memory.
+ */
+function cacheStatements(db: DB): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
+      stmt = prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as DB['prepare'];
 }

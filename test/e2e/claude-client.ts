@@ -71,8 +71,7 @@ async function install(dir: string): Promise<ClaudeClient> {
     });
     if (r.exitCode !== 0 || r.timedOut) {
       const why = r.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 1000} s` : `exit ${r.exitCode ?? r.signal}`;
-      const tail = (r.all ?? '').trim().split('\n').slice(-4).join(' | ');
-      return { skip: `\`npm install ${pkg}\` failed (${why}): ${tail || 'no output'}. The end-to-end test needs the npm registry or CLAUDE_BIN.` };
+      return { skip: `\`npm install ${pkg}\` failed (${why}): ${npmError(r.all ?? '')}. The end-to-end test needs the npm registry or CLAUDE_BIN.` };
     }
     const bin = await findBin(staging);
     if (!bin) throw new Error(`npm installed ${pkg} into ${staging}, but no claude binary in it reports version ${CLAUDE_CODE_VERSION}`);
@@ -83,6 +82,15 @@ async function install(dir: string): Promise<ClaudeClient> {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** npm's own summary of a failure: its `code` line and the first message line (no stack, no log path). */
+function npmError(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/^npm (error|ERR!) ?/, '').trimEnd());
+  const code = lines.find((l) => /^code \S+$/.test(l));
+  // skip npm's key lines, the error object's indented properties and stack, and its braces
+  const message = lines.find((l) => l && !/^(code|syscall|errno) /.test(l) && !/^[\s{}]/.test(l));
+  return [code, message].filter(Boolean).join(': ') || output.trim().split('\n').slice(-3).join(' | ') || 'no output';
 }
 
 /** `.bin/claude` (linked by the package's postinstall), else the platform package's binary itself. */

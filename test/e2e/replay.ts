@@ -50,6 +50,27 @@ export function scenarioUsage(...scenarios: Scenario[]): Usage {
   return sum;
 }
 
+/**
+ * Anthropic's list prices, USD per million tokens (cache writes at the 5-minute rate the fake API reports),
+ * for the model the scenarios use. The first test checks them against the client's own total_cost_usd.
+ */
+const LIST_PRICES: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {
+  'claude-sonnet-4-5-20250929': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+};
+
+/** What `usage` costs at list price (every scripted request is far below the long-context tier). */
+export function listPriceUsd(model: string, usage: Usage): number {
+  const p = LIST_PRICES[model];
+  if (!p) throw new Error(`no list price for ${model}: add it to LIST_PRICES`);
+  return (
+    (usage.input_tokens * p.input +
+      usage.output_tokens * p.output +
+      usage.cache_read_input_tokens * p.cacheRead +
+      usage.cache_creation_input_tokens * p.cacheWrite) /
+    1e6
+  );
+}
+
 /** Tool calls by name over the scenarios' turns. */
 export function scenarioTools(...scenarios: Scenario[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -58,12 +79,12 @@ export function scenarioTools(...scenarios: Scenario[]): Record<string, number> 
 }
 
 /**
- * The files the scenario's Write and Edit calls leave behind (repo-relative path → content), applying
+ * The files the scenarios' Write and Edit calls leave behind (repo-relative path → content), applying
  * them in order as Claude Code does: Write replaces the file, Edit replaces the one occurrence of old_string.
  */
-export function scenarioFiles(s: Scenario): Map<string, string> {
+export function scenarioFiles(...scenarios: Scenario[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const t of s.turns) {
+  for (const t of scenarios.flatMap((s) => s.turns)) {
     for (const b of t.content) {
       if (b.type !== 'tool_use' || (b.name !== 'Write' && b.name !== 'Edit')) continue;
       const rel = b.input!.file_path!.replace('{{cwd}}/', '');

@@ -3,7 +3,7 @@
  * it, and a runner for the real CLI (`node bin/trace.js`) with that environment. Nothing is written
  * outside the temporary root; `cleanup()` stops the repository's daemon and removes the root.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -159,6 +159,20 @@ export class TestRepo {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
   }
 
+  /** Like `traceIn`, without blocking (to run several commands at once). */
+  traceAsync(cwd: string, args: string[]): Promise<Run> {
+    const t0 = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [TRACE_BIN, ...args], { cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
+    });
+  }
+
   /** `trace … --json` parsed; throws with the output when it fails. */
   json<T>(...args: string[]): T {
     const r = this.trace(...args, '--json');
@@ -202,10 +216,10 @@ export class TestRepo {
   }
 
   /** A Claude Code-shaped session driven through the installed hooks, with a small transcript in HOME. */
-  session(id: string = randomUUID()): ScriptedSession & { transcriptPath: string } {
+  session(id: string = randomUUID(), env: NodeJS.ProcessEnv = {}): ScriptedSession {
     const transcript = path.join(this.home, '.claude', 'projects', `-test-${++this.sessions}`, `${id}.jsonl`);
     writeTranscript(transcript, id, { model: 'claude-sonnet-4-5-20250929', version: '2.1.330', turns: [{ input: 3, output: 50, cacheRead: 0, cacheWrite: 100 }] });
-    return new ScriptedSession(this.repo, id, transcript, this.env);
+    return new ScriptedSession(this.repo, id, transcript, { ...this.env, ...env });
   }
 
   /** The repository's hook log (`.git/chainloop-trace/log.txt`) as lines. */
@@ -245,10 +259,12 @@ export class TestRepo {
   /** Stops the daemon (killing it if `trace daemon stop` failed) and removes everything. */
   cleanup(): void {
     const pid = this.daemonPid();
-    try {
-      this.stopDaemon();
-    } catch {
-      /* fall through to the kill below */
+    if (pid && isAlive(pid)) {
+      try {
+        this.stopDaemon();
+      } catch {
+        /* fall through to the kill below */
+      }
     }
     if (pid && isAlive(pid)) {
       try {
@@ -257,6 +273,21 @@ export class TestRepo {
         /* gone */
       }
     }
+    // a daemon a hook started in the background may still be coming up: wait for it and stop it too
+    const deadline = Date.now() + 10_000;
+    for (let left = processesOf(this.traceHome); left.length; left = processesOf(this.traceHome)) {
+      const hard = Date.now() > deadline;
+      for (const p of left) {
+        if (hard || p.daemon) {
+          try {
+            process.kill(p.pid, hard ? 'SIGKILL' : 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+      sleepSync(50);
+    }
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
@@ -264,10 +295,43 @@ export class TestRepo {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch {
     return false;
   }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Live processes (Linux) whose environment has this TRACE_HOME: daemons and background `trace daemon start`s. */
+function processesOf(traceHome: string): { pid: number; daemon: boolean }[] {
+  if (process.platform !== 'linux') return [];
+  const out: { pid: number; daemon: boolean }[] = [];
+  const want = `TRACE_HOME=${traceHome}`;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(want) || isZombie(Number(name))) continue;
+      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      // only ai-trace's own node processes (the daemon, a `trace … daemon start`), never the test's shells
+      if (!cmd.includes('daemon')) continue;
+      out.push({ pid: Number(name), daemon: cmd.includes(path.join('dist', 'daemon', 'main.js')) });
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
 }
 
 /** Creates TestRepos for one test and cleans all of them up after it (call `cleanupAll` in afterEach). */

@@ -9,5 +9,6 @@ export function helloRoute(app: FastifyInstance, deps: ServerDeps): void {
     protocol: PROTOCOL_VERSION,
     pid: process.pid,
     startedAt: deps.startedAt,
+    memory: { ...((globalThis as { gc?: () => void }).gc?.(), process.memoryUsage()) },
   }));
 }

@@ -1,0 +1,8 @@
+/** Attribution benchmark scenarios (rewrite-amend-rebase) as tests: exact `trace show --json` of every checked commit. */
+import { describe, it } from 'vitest';
+import { scenarios } from '../../bench/attribution/scenarios/rewrite-amend-rebase.js';
+import { assertScenario } from './assert.js';
+
+describe('attribution: rewrite-amend-rebase', () => {
+  for (const s of scenarios) it(`${s.id}: ${s.covers}`, () => assertScenario(s), 120_000);
+});
