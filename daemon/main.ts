@@ -3,7 +3,6 @@
  * queue. Process entry only: wires dependencies, listens, and owns the one shutdown path.
  */
 import fs from 'node:fs';
-import { watch } from 'chokidar';
 import { Recorder } from '../src/capture/recorder.js';
 import { fileLogger } from '../src/log/logger.js';
 import { checkSocketPath, tracePaths } from '../src/paths.js';
@@ -15,6 +14,7 @@ import { wirePush } from '../src/push/wire.js';
 
 const IDLE_MS = Number(process.env.TRACE_IDLE_TIMEOUT_MS ?? 3 * 60 * 60 * 1000);
 const POLL_MS = 1000;
+const BACKLOG_GC = 500;
 
 async function main(): Promise<void> {
   const paths = tracePaths();
@@ -41,17 +41,22 @@ async function main(): Promise<void> {
     pushes: push.list,
   });
 
+  // after (and during) a backlog, give memory back now rather than whenever V8 next needs it
+  const collect = () => (globalThis as { gc?: () => void }).gc?.();
+  recorder.afterBatch = collect;
   const drain = () => {
     touch();
     recorder
       .drain()
       .then((n) => {
+        if (n >= BACKLOG_GC) collect();
         if (n > 0 && log.isLevelEnabled('debug')) log.debug({ ingested: n, memory: process.memoryUsage() }, 'spool drained');
       })
       .catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
   };
-  const watcher = watch(paths.spoolNew, { ignoreInitial: true, depth: 0 });
-  watcher.on('add', drain);
+  // one directory watch: the shims rename finished events into spool/new
+  const watcher = fs.watch(paths.spoolNew, () => drain());
+  watcher.on('error', (err) => log.warn({ err: err.message }, 'spool watcher failed; polling only'));
   const poll = setInterval(() => {
     if (fs.readdirSync(paths.spoolNew).length > 0) drain();
     void recorder.maintain().catch(() => undefined);
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
     stopping = (async () => {
       log.info({ reason }, 'daemon stopping');
       clearInterval(poll);
-      await watcher.close().catch(() => undefined);
+      watcher.close();
       await app.close().catch(() => undefined);
       await push.stop();
       await recorder.drain().catch(() => undefined);

@@ -22,9 +22,9 @@ export interface FileProvenance {
   dormant?: DormantLine[];
 }
 
-const MAX_DORMANT = 5000;
+const MAX_DORMANT = 1000;
 
-const MAX_REMOVED = 5000;
+const MAX_REMOVED = 1000;
 
 /**
  * A file first seen by tracing: lines already committed keep their recorded labels (`committedLabels`,

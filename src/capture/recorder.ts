@@ -23,6 +23,7 @@ import { ShellTracker } from './shell.js';
 
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_WARNINGS = 50;
+const BATCH = 1000;
 
 /** Something that consumes git events after the core has applied them (the push queue). */
 export interface GitEventSink {
@@ -40,6 +41,8 @@ export class Recorder {
   private draining: Promise<number> | null = null;
   private again = false;
   pushSink: GitEventSink | null = null;
+  /** Called every BATCH events of a long backlog (the daemon collects garbage there). */
+  afterBatch: (() => void) | null = null;
   readonly shell: ShellTracker;
 
   constructor(
@@ -78,7 +81,7 @@ export class Recorder {
         this.again = false;
         for (const entry of listSpool(this.paths)) {
           await this.apply(entry);
-          total++;
+          if (++total % BATCH === 0) this.afterBatch?.();
         }
       } while (this.again || listSpool(this.paths).length > 0);
       return total;

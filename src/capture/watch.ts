@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { DirWatcher } from './dir-watch.js';
 import { git } from '../git/run.js';
 
 /**
@@ -23,7 +21,7 @@ const KEEP_MAX = 20_000;
  * Bash call: the hook stays as cheap as in a ten-file repository. Ignores `.git/` and git-ignored folders.
  */
 export class TreeWatcher {
-  private watcher: FSWatcher | null = null;
+  private watcher: DirWatcher | null = null;
   private readonly changes: TreeChange[] = [];
   private ignoredDirs = new Set<string>();
   private ready: Promise<void> | null = null;
@@ -39,30 +37,20 @@ export class TreeWatcher {
     this.ready = (async () => {
       const out = await git(this.top, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], { allowFailure: true }).catch(() => '');
       this.ignoredDirs = new Set(out.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
-      const w = watch(this.top, {
-        ignoreInitial: true,
-        alwaysStat: true,
-        ignored: (p: string) => this.isIgnored(p),
-      });
-      this.watcher = w;
-      const record = (kind: TreeChange['kind']) => (p: string, stats?: fs.Stats) => {
-        const rel = path.relative(this.top, p).split(path.sep).join('/');
+      const w = new DirWatcher(this.top, (rel) => this.isIgnoredRel(rel), (e) => {
         const seen = Date.now();
-        const c: TreeChange = { rel, kind, at: kind === 'unlink' ? seen : stats ? Math.max(stats.mtimeMs, stats.ctimeMs) : seen, seen };
+        const c: TreeChange = { rel: e.rel, kind: e.kind, at: e.kind === 'unlink' || !e.stats ? seen : Math.max(e.stats.mtimeMs, e.stats.ctimeMs), seen };
         this.changes.push(c);
         if (this.changes.length > KEEP_MAX || (this.changes[0] && seen - this.changes[0].seen > KEEP_MS)) this.prune(seen);
         this.onChange(c);
-      };
-      w.on('add', record('add'));
-      w.on('change', record('change'));
-      w.on('unlink', record('unlink'));
-      await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+      });
+      this.watcher = w;
+      w.start();
     })();
     return this.ready;
   }
 
-  private isIgnored(abs: string): boolean {
-    const rel = path.relative(this.top, abs).split(path.sep).join('/');
+  private isIgnoredRel(rel: string): boolean {
     if (rel === '') return false;
     const first = rel.split('/')[0]!;
     if (first === '.git' || first === 'node_modules') return true;
@@ -86,7 +74,7 @@ export class TreeWatcher {
   }
 
   async close(): Promise<void> {
-    await this.watcher?.close().catch(() => undefined);
+    this.watcher?.close();
     this.watcher = null;
   }
 }

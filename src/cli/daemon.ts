@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { connect, DaemonClient, stopDaemon } from '../client/client.js';
-import { packageRoot, tracePaths } from '../paths.js';
+import { daemonArgv, packageRoot, tracePaths } from '../paths.js';
 import type { Command } from './context.js';
 import { usage } from './usage.js';
 
@@ -41,7 +41,7 @@ export const daemon: Command = async (args, ctx) => {
     }
     case 'run': {
       // foreground, for service managers
-      const r = spawnSync(process.execPath, [path.join(packageRoot, 'dist', 'daemon', 'main.js')], { stdio: 'inherit', env: ctx.env });
+      const r = spawnSync(process.execPath, daemonArgv(), { stdio: 'inherit', env: ctx.env });
       return r.status ?? 1;
     }
     case 'install':

@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { TraceError } from '../errors.js';
 import { cleanGitEnv } from '../git/run.js';
-import { checkSocketPath, packageRoot, type TracePaths } from '../paths.js';
+import { checkSocketPath, daemonArgv, type TracePaths } from '../paths.js';
 import { PROTOCOL_VERSION, type HelloResponse } from '../protocol/types.js';
 import { VERSION } from '../version.js';
 import { acquireStartLock, alive } from './start-lock.js';
@@ -97,10 +97,10 @@ async function startDaemon(paths: TracePaths, client: DaemonClient): Promise<voi
     if (await client.hello()) return; // another client started it while we waited
     fs.mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
     const out = fs.openSync(path.join(paths.logDir, 'daemon.stderr.log'), 'a', 0o600);
-    const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'daemon', 'main.js')], {
+    const child = spawn(process.execPath, daemonArgv(), {
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...cleanGitEnv(), TRACE_HOME: paths.home },
+      env: { ...cleanGitEnv(), TRACE_HOME: paths.home, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
     });
     child.unref();
     fs.closeSync(out);

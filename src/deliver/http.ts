@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
 import { bundleDigest } from './destination.js';
 
@@ -44,6 +44,7 @@ export class HttpDestination implements Destination {
     let statusCode: number;
     let text: string;
     try {
+      const { request } = await import('undici'); // loaded on the first HTTP delivery, not at daemon start
       const res = await request(this.url, {
         method: 'POST',
         headers,

@@ -1,7 +1,5 @@
 import type { Recorder } from '../capture/recorder.js';
 import { clearMarker, MARKERS } from '../capture/repo-cache.js';
-import { loadRepoConfig } from '../config/chainloop.js';
-import { loadUserConfig } from '../config/user.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
 import { planDestinations, type PushTokens } from '../deliver/destination.js';
 import { DeliveryQueue, type Job } from '../deliver/queue.js';
@@ -55,6 +53,7 @@ export class PushService {
       if (gd && nothingPending(this.db, repo)) clearMarker(gd, MARKERS.unpushed);
       return { pushId: null, commits, jobs: [] };
     }
+    const [{ loadRepoConfig }, { loadUserConfig }] = await Promise.all([import('../config/chainloop.js'), import('../config/user.js')]);
     const config = loadRepoConfig(repo);
     const rawDestinations = config?.destinations ?? loadUserConfig(this.paths.home).destinations;
     const remoteUrl = url || (await git(repo, ['remote', 'get-url', remote], { allowFailure: true })).trim();

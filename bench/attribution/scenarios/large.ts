@@ -2,7 +2,7 @@
  * A 5,000-line file with scattered edits: two sessions and a human, interleaved, some human edits
  * replacing AI lines or landing inside AI blocks; two commits. Edits are placed by a seeded PRNG.
  */
-import { BASE, Doc, type Origin } from '../doc.js';
+import type { Doc, Origin } from '../doc.js';
 import type { Agent, Lab, Scenario } from '../harness.js';
 
 const SECTIONS = 500;
@@ -80,7 +80,7 @@ export const scenarios: Scenario[] = [
   {
     id: 'large-5000',
     group: 'large',
-    covers: 'a 5,000-line file: 40 scattered agent edits (two sessions), 20 human edits, humans rewriting AI lines; two commits',
+    covers: 'a 5,000-line file: ~40 scattered agent edits from two sessions, ~25 human ones (some rewriting AI lines or typing inside AI blocks); two commits',
     base: { 'big.js': bigFile() },
     async run(lab) {
       const rnd = prng(20260122);
@@ -116,4 +116,3 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-void BASE;

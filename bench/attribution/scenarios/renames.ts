@@ -2,7 +2,7 @@
  * Renames: lines keep their labels when a file moves — a human `git mv` of a committed AI file (with
  * and without edits), a human `mv` of an AI file not yet committed, an agent-driven `git mv` + edit.
  */
-import { Doc, HUMAN, numbered } from '../doc.js';
+import { Doc, numbered } from '../doc.js';
 import type { Scenario } from '../harness.js';
 
 const UTIL = 'export function clamp(x, lo, hi) {\n  return Math.min(hi, Math.max(lo, x));\n}\nexport function lerp(a, b, t) {\n  return a + (b - a) * t;\n}\nexport const EPS = 1e-9;\n';
@@ -70,4 +70,3 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-void HUMAN;

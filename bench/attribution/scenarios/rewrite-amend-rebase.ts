@@ -3,7 +3,7 @@
  * fixup and edit, driven by GIT_SEQUENCE_EDITOR="sed -i …"; a conflict the human resolves by changing
  * AI lines). Rewritten commits must keep every line's origin; the resolver's changed lines are human.
  */
-import { BASE, Doc, HUMAN, numbered, type Origin } from '../doc.js';
+import { Doc, HUMAN, numbered, type Origin } from '../doc.js';
 import type { Lab, Scenario } from '../harness.js';
 
 /** `git rebase -i <onto>` with the todo list edited by `sed -i <script>` and no message editor. */
@@ -143,7 +143,7 @@ export const scenarios: Scenario[] = [
       const a = lab.agent('A');
       a.start();
       a.write('f.txt', Doc.of(a.o, 'A1\nA2\nA3\nA4\n'));
-      const c1 = lab.commitAll('c1');
+      lab.commitAll('c1');
       lab.humanEdit('f.txt', (d, o) => d.replace('A2', o, 'H2').append(o, 'H5'));
       const b = lab.agent('B');
       b.start();
@@ -159,7 +159,6 @@ export const scenarios: Scenario[] = [
       const s = lab.recordTree('HEAD~1', lab.tree(base), { 'f.txt': lab.tree(c2).get('f.txt')! });
       lab.check({ label: 'squashed', sha: s });
       lab.check({ label: 'c3 after', sha: lab.recordTree('HEAD', lab.tree(s), { 'g.txt': lab.tree(c3).get('g.txt')! }) });
-      void c1;
     },
   },
   {
@@ -251,4 +250,3 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-void BASE;

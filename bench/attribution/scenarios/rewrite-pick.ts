@@ -68,7 +68,6 @@ export const scenarios: Scenario[] = [
       lab.check({ label: 'revert of the human commit', sha: back });
       lab.git('revert', '--no-edit', c1);
       lab.check({ label: 'revert of the AI commit', sha: lab.recordTree('HEAD', lab.tree(back), { 'r.txt': lab.tree(back).get('r.txt')!.replace('A1', BASE, 'b3', 'A3') }) });
-      void c1;
     },
   },
   {

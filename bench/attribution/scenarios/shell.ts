@@ -3,7 +3,7 @@
  * generator, `mv`, `rm`, `git checkout -- file`) belong to its session, line by line, while a human
  * editing another file between the agent's steps stays human.
  */
-import { BASE, Doc, HUMAN, numbered } from '../doc.js';
+import { BASE, Doc, numbered } from '../doc.js';
 import type { Scenario } from '../harness.js';
 
 const CONFIG = 'name = demo\ntimeout = 30\nretries = 3\nverbose = false\n';
@@ -97,4 +97,3 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-void HUMAN;
