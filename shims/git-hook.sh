@@ -77,23 +77,35 @@ trace_spool() {
 
 case $trace_name in
   prepare-commit-msg|commit-msg)
-    # both name the sessions in the trailer: commit-msg for every `git commit`, prepare-commit-msg also
-    # for the commits rebase -i (squash, fixup), cherry-pick and revert make without running commit-msg
-    # fast path: no agent ever edited a file in this repository
+    # The trailer is written in prepare-commit-msg, which also runs for the commits rebase -i (squash,
+    # fixup), cherry-pick and revert make without commit-msg; commit-msg only redoes it when that did
+    # not happen or the trailer was edited away. Fast path: no agent ever edited a file in this repository.
     [ -f "$trace_dir/traced" ] || trace_done 0
+    trace_prep="$trace_dir/prepared.$PPID" # one per git process: the daemon's answer to prepare-commit-msg
+    if [ "$trace_name" = commit-msg ] && [ -f "$trace_prep" ]; then
+      if grep -q '"sessions":\[\]' "$trace_prep" || grep -qi '^Chainloop-Trace-Sessions:' "$1"; then
+        rm -f "$trace_prep"
+        trace_done 0
+      fi
+      rm -f "$trace_prep"
+    fi
     # the git command running the hook: `--amend` counts HEAD's own changes too
     if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
     else trace_cmd=$(ps -o args= -p "$PPID" 2>/dev/null)
     fi
+    trace_out=/dev/null
+    [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
     # a running daemon answers over its socket (cheap); otherwise node starts it and asks
     if [ -S "$trace_sock" ] && command -v curl >/dev/null 2>&1; then
       curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
         --data-urlencode "indexFile=${GIT_INDEX_FILE-}" --data-urlencode "gitCommand=${trace_cmd-}" \
-        http://ai-trace/v1/hooks/commit-msg >/dev/null 2>&1 && trace_done 0
+        -o "$trace_out" http://ai-trace/v1/hooks/commit-msg 2>/dev/null && trace_done 0
+      rm -f "$trace_prep"
     fi
     TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
   post-commit)
     [ -f "$trace_dir/traced" ] || trace_done 0
+    rm -f "$trace_dir/prepared.$PPID" # left by prepare-commit-msg when commit-msg did not run (rebase, pick)
     # a commit with a session trailer marks the repo as having work to attest now, not when the daemon
     # gets to the event: `git commit && git push` must not skip the pre-push
     git log -1 --format=%B HEAD 2>/dev/null | grep -q '^Chainloop-Trace-Sessions:' && : > "$trace_dir/unpushed"

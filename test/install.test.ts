@@ -113,7 +113,8 @@ describe('trace init', () => {
     const settings = JSON.parse(fs.readFileSync(path.join(repo, '.claude/settings.json'), 'utf8'));
     expect(Object.keys(settings.hooks)).toEqual([...CLAUDE_HOOK_EVENTS]);
     expect(settings.hooks.PreToolUse).toEqual([
-      { matcher: '*', hooks: [{ type: 'command', command: claudeHookCommand(packageRoot, 'PreToolUse'), timeout: 10 }] },
+      { matcher: 'Edit|Write|MultiEdit|NotebookEdit', hooks: [{ type: 'command', command: claudeHookCommand(packageRoot, 'PreToolUse', 'edit'), timeout: 10 }] },
+      { matcher: '^(?!(Edit|Write|MultiEdit|NotebookEdit)$)', hooks: [{ type: 'command', command: claudeHookCommand(packageRoot, 'PreToolUse', 'other'), timeout: 10 }] },
     ]);
     expect(settings.hooks.Stop[0]).not.toHaveProperty('matcher');
     for (const hook of HOOKS) {
@@ -173,7 +174,7 @@ describe('trace init', () => {
     expect(Object.keys(merged)).toEqual(['model', 'hooks', 'permissions']);
     expect(Object.keys(merged.hooks).slice(0, 3)).toEqual(['Stop', 'PreToolUse', 'Notification']);
     expect(merged.hooks.PreToolUse.slice(0, 2)).toEqual(userSettings.hooks.PreToolUse);
-    expect(merged.hooks.PreToolUse).toHaveLength(3);
+    expect(merged.hooks.PreToolUse).toHaveLength(4);
     expect(merged.hooks.Stop[0]).toEqual(userSettings.hooks.Stop[0]);
     expect(isTraceCommand(merged.hooks.Stop[1].hooks[0].command)).toBe(true);
     expect(merged.hooks.Notification).toEqual(userSettings.hooks.Notification);

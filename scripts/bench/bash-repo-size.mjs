@@ -53,7 +53,7 @@ export async function run(ctx) {
       PostToolUse: JSON.stringify({ ...base('PostToolUse'), tool_name: 'Bash', tool_input: input, tool_use_id: 'toolu_bench_bash', duration_ms: 900, tool_response: { stdout: 'src/app.ts 41ms\n'.repeat(10), stderr: '', interrupted: false, isImage: false, noOutputExpected: false } }),
     };
     const henv = hookEnv(env, repo);
-    const cmd = (event) => hookCommand(repo, event);
+    const cmd = (event, tool = 'Bash') => hookCommand(repo, event, tool);
     timeHook(cmd('SessionStart'), repo, henv, JSON.stringify({ ...base('SessionStart'), source: 'startup' }));
     timeHook(cmd('UserPromptSubmit'), repo, henv, JSON.stringify({ ...base('UserPromptSubmit'), prompt: 'Format the code and check git status.' }));
     return { repo, henv, payloads, pre: cmd('PreToolUse'), post: cmd('PostToolUse') };

@@ -28,7 +28,7 @@ export async function run(ctx) {
   const transcript = path.join(ctx.root, 'transcripts', 'blame.jsonl');
   writeTranscript(transcript, sessionId);
   const henv = hookEnv(env, repo);
-  const fire = (p) => timeSpawn('sh', ['-c', hookCommand(repo, p.hook_event_name)], { cwd: repo, env: henv, input: JSON.stringify(p) });
+  const fire = (p) => timeSpawn('sh', ['-c', hookCommand(repo, p.hook_event_name, p.tool_name)], { cwd: repo, env: henv, input: JSON.stringify(p) });
   const base = (event) => basePayload(repo, sessionId, transcript, event);
   fire({ ...base('SessionStart'), source: 'startup' });
   const before = fs.readFileSync(file, 'utf8');

@@ -88,7 +88,7 @@ export async function run(ctx) {
   const transcript = path.join(ctx.root, 'transcripts', 'commit.jsonl');
   writeTranscript(transcript, sessionId);
   const henv = hookEnv(env, traced);
-  const fire = (payload) => timeSpawn('sh', ['-c', hookCommand(traced, payload.hook_event_name)], { cwd: traced, env: henv, input: JSON.stringify(payload) }).ms;
+  const fire = (payload) => timeSpawn('sh', ['-c', hookCommand(traced, payload.hook_event_name, payload.tool_name)], { cwd: traced, env: henv, input: JSON.stringify(payload) }).ms;
   const base = (event) => basePayload(traced, sessionId, transcript, event);
   fire({ ...base('SessionStart'), source: 'startup' });
   fire({ ...base('UserPromptSubmit'), prompt: 'Add an export to each module, one commit each.' });

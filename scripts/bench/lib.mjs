@@ -164,12 +164,20 @@ export function traceJson(args, opts) {
 }
 
 /** The hook command `.claude/settings.json` of `repo` runs for `event` (the first of ours). */
-export function hookCommand(repo, event) {
+export function hookCommand(repo, event, toolName) {
   const settings = JSON.parse(fs.readFileSync(path.join(repo, '.claude', 'settings.json'), 'utf8'));
   for (const group of settings.hooks?.[event] ?? []) {
+    if (toolName && !matcherMatches(group.matcher, toolName)) continue;
     for (const h of group.hooks ?? []) if (h.type === 'command' && h.command) return h.command;
   }
-  throw new Error(`no ${event} hook in ${repo}/.claude/settings.json`);
+  throw new Error(`no ${event} hook${toolName ? ` for ${toolName}` : ''} in ${repo}/.claude/settings.json`);
+}
+
+/** Claude Code's matcher rule (as src/demo/claude-driver.ts): exact names, or else a JS RegExp. */
+function matcherMatches(matcher, toolName) {
+  if (matcher === undefined || matcher === '' || matcher === '*') return true;
+  if (/^[A-Za-z0-9_\- |,]+$/.test(matcher)) return matcher.split(/[|,]/).map((s) => s.trim()).includes(toolName);
+  return new RegExp(matcher).test(toolName);
 }
 
 /** Environment Claude Code gives a hook. */

@@ -27,7 +27,7 @@ export async function run(ctx) {
   const payloads = claudePayloads(repo, path.join(repo, 'src/app.ts'), transcript);
   const kinds = Object.keys(payloads);
   const texts = Object.fromEntries(kinds.map((k) => [k, JSON.stringify(payloads[k])]));
-  const commands = Object.fromEntries(kinds.map((k) => [k, hookCommand(repo, k.split(' ')[0])]));
+  const commands = Object.fromEntries(kinds.map((k) => [k, hookCommand(repo, k.split(' ')[0], k.split(' ')[1])]));
   const henv = hookEnv(env, repo);
 
   const rounds = ctx.n(300, 10);
@@ -62,7 +62,7 @@ export async function run(ctx) {
 
   // sanity: every shim run left exactly one event in the spool, and every edit a snapshot
   const spooled = fs.readdirSync(path.join(home, 'spool', 'new')).length;
-  const blobs = fs.readdirSync(path.join(home, 'spool', 'blobs')).length;
+  const blobs = fs.readdirSync(path.join(home, 'spool', 'blobs')).filter((n) => !n.endsWith('.done')).length;
   const expectedEvents = (rounds + 1) * kinds.length;
   const expectedBlobs = (rounds + 1) * 2;
 

@@ -7,6 +7,8 @@ export interface HookEvent {
   name: string;
   sessionId: string;
   ts: string;
+  /** The same instant as `ts` with sub-millisecond precision, when known (spool file mtime). */
+  atMs?: number;
   cwd?: string;
   projectDir?: string;
   transcriptPath?: string;

@@ -51,12 +51,14 @@ export class CommitAttributor {
       const lines = blob && !d.binary ? splitLines(blob.toString('utf8')) : [];
       const prov = !useProvenance
         ? undefined
-        : this.provenance.get(repo, d.path) ??
-          (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined) ??
-          // a new file that is an uncommitted agent file moved by hand (git sees no rename)
-          (d.status === 'created' ? movedFrom(this.provenance, repo, d.path, lines)?.prov : undefined);
+        : this.provenance.get(repo, d.path) ?? (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined);
       const sources: LabelSource[] = extra ? await extra(d.path, d.oldPath) : [];
       if (prov) sources.push(prov);
+      if (useProvenance && d.status === 'created' && !prov?.labels.some(isAi)) {
+        // a new file may be an agent's file, not committed yet, that a human moved (git sees no rename)
+        const moved = movedFrom(this.provenance, repo, d.path, lines);
+        if (moved) sources.push(moved.prov);
+      }
       if (parent && d.status !== 'created') {
         const inherited = await this.inheritedLabels(repo, parent, d.oldPath);
         if (inherited) sources.push(inherited);
@@ -90,12 +92,12 @@ export class CommitAttributor {
     paths.forEach((p, i) => {
       const prov = this.provenance.get(repo, p);
       const committed = blobs[i] ? splitLines(blobs[i]!.toString('utf8')) : [];
-      if (!prov) {
+      if (!prov?.labels.some(isAi) && committed.length) {
         // an agent's file moved by hand before its first commit is committed here: its old entry is done
-        const moved = committed.length ? movedFrom(this.provenance, repo, p, committed) : undefined;
+        const moved = movedFrom(this.provenance, repo, p, committed);
         if (moved) this.provenance.delete(repo, moved.rel);
-        return;
       }
+      if (!prov) return;
       const still = new Set(committed);
       const removed = prov.removed.filter((r) => still.has(r.text));
       const map = matchLines(committed, prov.lines);

@@ -24,6 +24,7 @@ import { ShellTracker } from './shell.js';
 const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_WARNINGS = 50;
 const BATCH = 1000;
+const SETTLE_MS = 1000;
 
 /** Something that consumes git events after the core has applied them (the push queue). */
 export interface GitEventSink {
@@ -105,23 +106,46 @@ export class Recorder {
       this.log.warn({ spool: entry.key, err: reason }, 'spool entry skipped');
       this.events.add({ spoolKey: entry.key, ts: entry.ts, agent: entry.agent, name: entry.event, note: `skipped: ${reason}` });
       deadLetter(this.paths, entry.file, reason);
-      if (entry.blobFile) fs.rmSync(entry.blobFile, { force: true });
+      fs.rmSync(entry.blobFile, { force: true });
+      fs.rmSync(entry.doneFile, { force: true });
+    }
+  }
+
+  /**
+   * The payload of an agent event. Shims write most events straight into spool/new (no rename, to stay
+   * cheap), so an empty or unparsable file may still be being written: it is judged only once nothing
+   * has written to it for SETTLE_MS.
+   */
+  private async readPayload(entry: SpoolEntry): Promise<unknown> {
+    const edit = entry.event.endsWith('-e');
+    const event = entry.event.replace(/-[oe]$/, '');
+    for (;;) {
+      const st = fs.statSync(entry.file);
+      if (st.size > MAX_PAYLOAD_BYTES) throw new PayloadError(`${event}: payload of ${st.size} bytes is over the limit`);
+      const settled = Date.now() - st.mtimeMs >= SETTLE_MS;
+      const complete = !edit || fs.existsSync(entry.doneFile);
+      if (st.size > 0 && (complete || settled)) {
+        try {
+          return JSON.parse(fs.readFileSync(entry.file, 'utf8'));
+        } catch {
+          if (settled) throw new PayloadError(`${event}: payload is not valid JSON`);
+        }
+      } else if (settled) throw new PayloadError(`${event}: empty payload`);
+      await new Promise((r) => setTimeout(r, complete ? Math.max(10, SETTLE_MS - (Date.now() - st.mtimeMs)) : 5));
     }
   }
 
   private async applyAgent(entry: SpoolEntry): Promise<void> {
-    const size = fs.statSync(entry.file).size;
-    if (size === 0) throw new PayloadError(`${entry.event}: empty payload`);
-    if (size > MAX_PAYLOAD_BYTES) throw new PayloadError(`${entry.event}: payload of ${size} bytes is over the limit`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(entry.file, 'utf8'));
-    } catch {
-      throw new PayloadError(`${entry.event}: payload is not valid JSON`);
-    }
+    const raw = await this.readPayload(entry);
     if (entry.agent !== 'claude') throw new PayloadError(`agent ${entry.agent} is not supported yet`);
-    const ev = parseClaudePayload(raw, { event: entry.event, ts: entry.ts });
-    if (entry.blobFile) ev.snapshot = fs.readFileSync(entry.blobFile);
+    const ev = parseClaudePayload(raw, { event: entry.event.replace(/-[oe]$/, ''), ts: entry.ts });
+    ev.atMs = entry.atMs;
+    if (entry.event.endsWith('-o') && ev.toolName && EDIT_TOOLS.has(ev.toolName)) {
+      // an edit tool matched the other-tools hook too: the edit-tools hook (with snapshots) records it
+      this.events.add({ spoolKey: entry.key, sessionId: ev.sessionId, ts: ev.ts, agent: ev.agent, name: ev.name, tool: ev.toolName, note: 'duplicate of the edit-tools hook: skipped' });
+      return;
+    }
+    if (fs.existsSync(entry.blobFile)) ev.snapshot = fs.readFileSync(entry.blobFile);
     const note = await this.applyEvent(ev);
     this.events.add({ spoolKey: entry.key, sessionId: ev.sessionId, ts: ev.ts, agent: ev.agent, name: ev.name, tool: ev.toolName, file: ev.filePath, note });
     if (note) this.log.info({ session: ev.sessionId, event: ev.name, note }, 'event noted');
@@ -137,7 +161,7 @@ export class Recorder {
     if (ev.ts < s.startedAt) s.startedAt = ev.ts;
     if (ev.model && !s.model) s.model = ev.model;
     if (top && this.watchTrees) await this.shell.watch(top);
-    const at = Date.parse(ev.ts);
+    const at = ev.atMs ?? Date.parse(ev.ts);
     const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
     let note: string | undefined;
     switch (ev.name) {

@@ -18,11 +18,20 @@ export function hookCommands(repo: string, event: string, toolName?: string): st
   };
   const out: string[] = [];
   for (const entry of settings.hooks?.[event] ?? []) {
-    const m = entry.matcher;
-    if (toolName && m && m !== '*' && !m.split(/[|,]/).map((s) => s.trim()).includes(toolName) && !new RegExp(m).test(toolName)) continue;
+    if (toolName && !matcherMatches(entry.matcher, toolName)) continue;
     for (const h of entry.hooks ?? []) if (h.type === 'command' && h.command) out.push(h.command);
   }
   return out;
+}
+
+/**
+ * Claude Code's matcher rule: `*`, empty or absent match all; a matcher of only letters, digits, `_`,
+ * `-`, spaces, `|` and `,` lists exact names; anything else is an unanchored JavaScript RegExp.
+ */
+export function matcherMatches(matcher: string | undefined, toolName: string): boolean {
+  if (matcher === undefined || matcher === '' || matcher === '*') return true;
+  if (/^[A-Za-z0-9_\- |,]+$/.test(matcher)) return matcher.split(/[|,]/).map((s) => s.trim()).includes(toolName);
+  return new RegExp(matcher).test(toolName);
 }
 
 /** Runs every hook configured for the payload's event, as Claude Code would (cwd = repo, CLAUDE_PROJECT_DIR set). */

@@ -7,13 +7,17 @@ export interface SpoolEntry {
   key: string;
   file: string;
   kind: 'agent' | 'git';
-  /** Nanoseconds since the epoch as the shim saw them, as text (fixed width). */
-  ns: string;
+  /** When the shim finished writing it (the file's mtime), in ns: the order of events. */
+  order: bigint;
+  /** The same instant in ms, and as ISO 8601. */
+  atMs: number;
   ts: string;
   agent: string;
   event: string;
-  /** The before/after snapshot the shim took, when it took one. */
-  blobFile?: string;
+  /** Where an edit event's snapshot is, when the shim took one. */
+  blobFile: string;
+  /** Written by the shim when an edit event (name ending `-e`) is complete, snapshot included. */
+  doneFile: string;
 }
 
 const NAME = /^(\d+)-(\d+)-([a-z0-9_]+)-([A-Za-z0-9_-]+)\.(json|git)$/;
@@ -38,30 +42,35 @@ export function listSpool(p: TracePaths): SpoolEntry[] {
       continue;
     }
     const key = name.replace(/\.(json|git)$/, '');
-    const blob = path.join(p.spoolBlobs, key);
+    const file = path.join(p.spoolNew, name);
+    let order: bigint;
+    try {
+      order = fs.statSync(file, { bigint: true }).mtimeNs;
+    } catch {
+      continue; // consumed meanwhile
+    }
+    const atMs = Number(order / 1000n) / 1000;
     out.push({
       key,
-      file: path.join(p.spoolNew, name),
+      file,
       kind: m[5] === 'git' ? 'git' : 'agent',
-      ns: m[1]!.padStart(19, '0'),
-      ts: nsToIso(m[1]!),
+      order,
+      atMs,
+      ts: new Date(Math.floor(atMs)).toISOString(),
       agent: m[3]!,
       event: m[4]!,
-      blobFile: m[5] === 'json' && fs.existsSync(blob) ? blob : undefined,
+      blobFile: path.join(p.spoolBlobs, key),
+      doneFile: path.join(p.spoolBlobs, `${key}.done`),
     });
   }
-  return out.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.key < b.key ? -1 : 1));
+  return out.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.key < b.key ? -1 : 1));
 }
 
-function nsToIso(ns: string): string {
-  const ms = Number(BigInt(ns) / 1_000_000n);
-  return new Date(ms).toISOString();
-}
-
-/** Removes an entry once applied. */
+/** Removes an entry (and its snapshot) once applied. */
 export function consume(entry: SpoolEntry): void {
   fs.rmSync(entry.file, { force: true });
-  if (entry.blobFile) fs.rmSync(entry.blobFile, { force: true });
+  fs.rmSync(entry.blobFile, { force: true });
+  fs.rmSync(entry.doneFile, { force: true });
 }
 
 /** Moves a file that cannot be applied aside, with the reason next to it, so nothing is lost silently. */

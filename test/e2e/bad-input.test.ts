@@ -21,7 +21,7 @@ function runHook(t: TestRepo, event: string, input: string | Buffer): { status: 
   let [command] = hookCommands(t.repo, event, 'Write');
   if (!command) {
     const [template] = hookCommands(t.repo, 'SessionStart');
-    command = template!.replace(/ claude SessionStart$/, ` claude ${event}`);
+    command = template!.replace(/ claude SessionStart\b/, ` claude ${event}`);
     expect(command).toContain(` claude ${event}`);
   }
   const t0 = process.hrtime.bigint();

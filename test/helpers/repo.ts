@@ -230,7 +230,10 @@ export class TestRepo {
 
   spoolFiles(dir: 'new' | 'blobs' | 'dead' | 'tmp' = 'new'): string[] {
     try {
-      return fs.readdirSync(path.join(this.traceHome, 'spool', dir)).sort();
+      // in the order the daemon ingests them: by mtime (the shims name files only to keep them apart)
+      const d = path.join(this.traceHome, 'spool', dir);
+      const at = (n: string) => fs.statSync(path.join(d, n), { bigint: true }).mtimeNs;
+      return fs.readdirSync(d).sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a < b ? -1 : 1));
     } catch {
       return [];
     }

@@ -33,15 +33,24 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The tools that edit one file through Claude's own editor: their hook snapshots the file. */
+const EDIT_TOOLS_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
+/** Every other tool (a JS RegExp, as Claude reads matchers with other characters than names and `|`). */
+const OTHER_TOOLS_MATCHER = '^(?!(Edit|Write|MultiEdit|NotebookEdit)$)';
+
+/** Which of a tool event's two entries: edit tools (snapshots) or every other tool (payload only). */
+export type ToolFlavor = 'edit' | 'other';
+
 /**
  * The command Claude Code runs for `event`: the shim of the package at `packageRoot`, else `trace-hook`
  * on PATH, else it swallows stdin and exits 0 silently (a teammate without ai-trace sees nothing).
+ * The shim is sourced, not executed: one shell start less on every step of the agent.
  */
-export function claudeHookCommand(packageRoot: string, event: string): string {
+export function claudeHookCommand(packageRoot: string, event: string, flavor?: ToolFlavor): string {
   const shim = shQuote(`${packageRoot.replace(/\/+$/, '')}/shims/hook.sh`);
   return (
-    `h=${shim}; [ -x "$h" ] || h=$(command -v trace-hook 2>/dev/null) || { cat >/dev/null; exit 0; }; ` +
-    `exec "$h" claude ${event}`
+    `h=${shim}; [ -f "$h" ] || h=$(command -v trace-hook 2>/dev/null) || { cat >/dev/null; exit 0; }; ` +
+    `set -- claude ${event}${flavor ? ` ${flavor}` : ''}; . "$h"`
   );
 }
 
@@ -51,10 +60,13 @@ export function isTraceCommand(command: unknown): boolean {
   return (command.includes("hook.sh'") || command.includes('trace-hook')) && command.includes(' claude ');
 }
 
-/** The matcher-group entry ai-trace wants under `event`. */
-export function claudeHookEntry(packageRoot: string, event: string): JsonObject {
-  const hooks: Json = [{ type: 'command', command: claudeHookCommand(packageRoot, event), timeout: HOOK_TIMEOUT_SECONDS }];
-  return TOOL_EVENTS.has(event) ? { matcher: '*', hooks } : { hooks };
+/** Our entries for one event: tool events get one for edit tools and one for all other tools. */
+export function claudeHookEntries(packageRoot: string, event: string): JsonObject[] {
+  const entry = (flavor?: ToolFlavor, matcher?: string): JsonObject => {
+    const hooks: Json = [{ type: 'command', command: claudeHookCommand(packageRoot, event, flavor), timeout: HOOK_TIMEOUT_SECONDS }];
+    return matcher ? { matcher, hooks } : { hooks };
+  };
+  return TOOL_EVENTS.has(event) ? [entry('edit', EDIT_TOOLS_MATCHER), entry('other', OTHER_TOOLS_MATCHER)] : [entry()];
 }
 
 /**
@@ -67,7 +79,7 @@ export function mergeClaudeHooks(existingText: string | null, packageRoot: strin
   let changed = existingText === null;
   const hooks = objectAt(settings, 'hooks');
   for (const event of CLAUDE_HOOK_EVENTS) {
-    const want = claudeHookEntry(packageRoot, event);
+    const want = claudeHookEntries(packageRoot, event);
     const groups = hooks[event];
     if (groups !== undefined && !Array.isArray(groups)) {
       throw invalidSettings(`hooks.${event} must be a list`);
@@ -104,24 +116,31 @@ export function removeClaudeHooks(existingText: string): string {
   return renderSettings(settings, existingText);
 }
 
-/** The new list for one event, or null when it already holds exactly our entry and nothing of ours besides. */
-function withOurEntry(groups: Json[], want: JsonObject): Json[] | null {
+/** The new list for one event, or null when it already holds exactly our entries and nothing of ours besides. */
+function withOurEntry(groups: Json[], want: JsonObject[]): Json[] | null {
   const ours = groups.map(isOurGroup);
   const firstOurs = ours.indexOf(true);
   const mixed = groups.some((g) => !isOurGroup(g) && hasOurHook(g));
-  const oursCount = ours.filter(Boolean).length;
-  if (!mixed && oursCount === 1 && sameJson(groups[firstOurs]!, want)) return null;
+  const current = groups.filter((_, i) => ours[i]);
+  if (!mixed && sameJson(current, want) && isContiguous(ours)) return null;
 
   const out: Json[] = [];
   groups.forEach((group, i) => {
     if (ours[i]) {
-      if (i === firstOurs) out.push(want);
+      if (i === firstOurs) out.push(...want);
       return;
     }
     out.push(stripOurHooks(group));
   });
-  if (firstOurs === -1) out.push(want);
+  if (firstOurs === -1) out.push(...want);
   return out;
+}
+
+/** True when the marked entries stand next to each other (ours are written as one block). */
+function isContiguous(marks: boolean[]): boolean {
+  const first = marks.indexOf(true);
+  const last = marks.lastIndexOf(true);
+  return first === -1 || marks.slice(first, last + 1).every(Boolean);
 }
 
 /** The list without our entries (our hooks are also taken out of mixed entries), or null when unchanged. */
