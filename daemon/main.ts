@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   const poll = setInterval(() => {
     if (fs.readdirSync(paths.spoolNew).length > 0) drain();
     void recorder.maintain().catch(() => undefined);
+    // our state directory or socket was removed (uninstalled, a test's temp dir): nothing left to serve
+    if (!fs.existsSync(paths.socket) || !fs.existsSync(paths.db)) void shutdown('state directory removed');
     if (Date.now() - lastActivity > IDLE_MS) void shutdown('idle');
   }, POLL_MS);
 
