@@ -21,7 +21,7 @@ const BENCHMARKS = [
   () => import('./bench/daemon-rss.mjs'), // issue 2: daemon RSS and ingest rate for 10,000 events
   () => import('./bench/bash-repo-size.mjs'), // issue 4: Bash hook in a 50,000-file repo vs a 10-file repo
   () => import('./bench/blame.mjs'), // issue 4: trace blame on a 10,000-line file
-  // issue 3: () => import('./bench/push.mjs'), git push with hooks vs without, push-to-delivered time
+  () => import('./bench/push.mjs'), // issue 3: git push with hooks vs without, push-to-delivered time
 ];
 
 const argv = process.argv.slice(2);
