@@ -195,9 +195,11 @@ function claudeEvents(repo: string): string[] {
     .map((f) => f.slice(2).join(' '));
 }
 
+/** The hook log names the tool for edit tools only (the shim parses no other payload: it stays cheap). */
 function expectedEvents(s: Scenario): string[] {
   const tools = s.turns.flatMap((t) => t.content.filter((b) => b.type === 'tool_use').map((b) => b.name!));
-  return ['SessionStart', 'UserPromptSubmit', ...tools.flatMap((t) => [`PreToolUse ${t}`, `PostToolUse ${t}`]), 'Stop', 'SessionEnd'];
+  const named = (event: string, tool: string) => (['Edit', 'Write', 'MultiEdit', 'NotebookEdit'].includes(tool) ? `${event} ${tool}` : event);
+  return ['SessionStart', 'UserPromptSubmit', ...tools.flatMap((t) => [named('PreToolUse', t), named('PostToolUse', t)]), 'Stop', 'SessionEnd'];
 }
 
 function sessionsTrailer(message: string): string[] {
