@@ -190,26 +190,35 @@ export class Lab {
   /** A fresh repository: base files committed (lines `base`), then `trace init` and its config committed. */
   static async create(base: Record<string, string> = {}): Promise<Lab> {
     const lab = new Lab(fs.mkdtempSync(path.join(os.tmpdir(), 'tra-')));
-    lab.git('init', '-q', '-b', 'main');
-    lab.git('config', 'user.name', 'Bench Human');
-    lab.git('config', 'user.email', 'human@example.com');
-    lab.git('config', 'commit.gpgsign', 'false');
-    lab.git('config', 'rebase.autoStash', 'false');
-    if (Object.keys(base).length) {
-      for (const [rel, text] of Object.entries(base)) lab.writeFile(rel, text);
-      lab.git('add', '-A');
-      lab.git('commit', '-q', '-m', 'base');
+    try {
+      await lab.setUp(base);
+    } catch (err) {
+      await lab.cleanup();
+      throw err;
     }
-    const r = await lab.cli('init', '--project', 'bench', '--org', 'acme');
+    return lab;
+  }
+
+  private async setUp(base: Record<string, string>): Promise<void> {
+    this.git('init', '-q', '-b', 'main');
+    this.git('config', 'user.name', 'Bench Human');
+    this.git('config', 'user.email', 'human@example.com');
+    this.git('config', 'commit.gpgsign', 'false');
+    this.git('config', 'rebase.autoStash', 'false');
+    if (Object.keys(base).length) {
+      for (const [rel, text] of Object.entries(base)) this.writeFile(rel, text);
+      this.git('add', '-A');
+      this.git('commit', '-q', '-m', 'base');
+    }
+    const r = await this.cli('init', '--project', 'bench', '--org', 'acme');
     if (r.code !== 0) throw new Error(`trace init failed: ${r.stderr}${r.stdout}`);
     // as after `trace daemon install`: the daemon is up before any agent runs
-    const d = await lab.cli('daemon', 'start');
+    const d = await this.cli('daemon', 'start');
     if (d.code !== 0) throw new Error(`trace daemon start failed: ${d.stderr}${d.stdout}`);
-    lab.git('add', '.chainloop.yml', '.claude/settings.json');
-    lab.git('commit', '-q', '-m', 'Trace AI coding sessions');
-    for (const [rel, text] of Object.entries(base)) lab.work.set(rel, Doc.of(BASE, text));
-    lab.trees.set(lab.head(), new Map(lab.work));
-    return lab;
+    this.git('add', '.chainloop.yml', '.claude/settings.json');
+    this.git('commit', '-q', '-m', 'Trace AI coding sessions');
+    for (const [rel, text] of Object.entries(base)) this.work.set(rel, Doc.of(BASE, text));
+    this.trees.set(this.head(), new Map(this.work));
   }
 
   // ── processes ────────────────────────────────────────────────────────────────────────────────

@@ -54,6 +54,8 @@ export class CommitAttributor {
         : this.provenance.get(repo, d.path) ?? (d.oldPath !== d.path ? this.provenance.get(repo, d.oldPath) : undefined);
       const sources: LabelSource[] = extra ? await extra(d.path, d.oldPath) : [];
       if (prov) sources.push(prov);
+      // agent lines that left the file and came back (stash pop, checkout) before the watcher saw them return
+      if (prov?.dormant?.length) sources.push({ lines: prov.dormant.map((x) => x.text), labels: prov.dormant.map((x) => x.label) });
       if (useProvenance && d.status === 'created' && !prov?.labels.some(isAi)) {
         // a new file may be an agent's file, not committed yet, that a human moved (git sees no rename)
         const moved = movedFrom(this.provenance, repo, d.path, lines);
@@ -102,8 +104,10 @@ export class CommitAttributor {
       const removed = prov.removed.filter((r) => still.has(r.text));
       const map = matchLines(committed, prov.lines);
       const uncommittedAi = prov.labels.some((l, j) => isAi(l) && map[j]! < 0);
-      if (!uncommittedAi && removed.length === 0 && (prov.dormant ?? []).length === 0) this.provenance.delete(repo, p);
-      else this.provenance.put(repo, p, { ...prov, removed });
+      // dormant lines the commit holds came back and are committed now
+      const dormant = (prov.dormant ?? []).filter((x) => !still.has(x.text));
+      if (!uncommittedAi && removed.length === 0 && dormant.length === 0) this.provenance.delete(repo, p);
+      else this.provenance.put(repo, p, { ...prov, removed, dormant });
     });
   }
 
