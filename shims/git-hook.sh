@@ -4,6 +4,27 @@
 [ "${TRACE-}" = 2 ] && set -x
 trace_name=${0##*/}
 trace_root=${trace_shim%/shims/git-hook.sh}
+
+# this work tree's git dir (`trace_wd`) and the repository's common one (`trace_gd`), without running
+# git where the hook's cwd (the work tree's top) shows them
+if [ -d .git ]; then trace_wd="$PWD/.git"; trace_gd=$trace_wd
+elif [ -f .git ] && read -r trace_wd < .git && trace_wd=${trace_wd#gitdir: } && [ -d "$trace_wd/commondir" -o -f "$trace_wd/commondir" ]; then
+  read -r trace_gd < "$trace_wd/commondir"
+  case $trace_gd in /*) ;; *) trace_gd="$trace_wd/$trace_gd" ;; esac
+else
+  trace_wd=$(git rev-parse --path-format=absolute --git-dir 2>/dev/null)
+  trace_gd=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)
+fi
+trace_dir="$trace_gd/chainloop-trace"
+
+# fast path: nothing for ai-trace to do here and no chained hook: leave at once, stdin unread
+if [ ! -x "$0.chainloop-backup" ]; then
+  case $trace_name in
+    pre-push) [ -f "$trace_dir/unpushed" ] || exit 0 ;;
+    *) [ -f "$trace_dir/traced" ] || exit 0 ;;
+  esac
+fi
+
 trace_in=
 case $trace_name in
   pre-push|post-rewrite)
@@ -29,10 +50,6 @@ if [ -x "$0.chainloop-backup" ]; then
 fi
 [ "${TRACE-}" = 0 ] && trace_done 0
 
-if [ -d .git ]; then trace_gd="$PWD/.git"
-else trace_gd=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || trace_done 0
-fi
-trace_dir="$trace_gd/chainloop-trace"
 trace_node() { node "$trace_root/bin/trace.js" hook "$@"; }
 if [ -n "${TRACE_HOME-}" ]; then trace_home=$TRACE_HOME
 elif [ -d /System/Library ]; then trace_home="$HOME/Library/Application Support/ai-trace"
@@ -57,9 +74,11 @@ trace_tokens() {
 trace_spool() {
   trace_sp="$trace_home/spool"
   (umask 077; [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/tmp" "$trace_sp/new" "$trace_sp/blobs") || return 0
-  trace_ts=$(date +%s%N 2>/dev/null)
-  case $trace_ts in *N|'') trace_ts="$(date +%s)000000000" ;; esac
-  trace_id="$trace_ts-$$-git-$trace_name"
+  { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
+  case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
+  trace_seq=$((trace_seq + 1))
+  echo "$trace_seq" > "$trace_sp/seq" 2>/dev/null
+  trace_id="$trace_seq-$$-git-$trace_name"
   (
     umask 077 # a pre-push event may carry tokens
     {
@@ -70,9 +89,35 @@ trace_spool() {
       if [ -n "$trace_in" ]; then cat "$trace_in"; fi
     } > "$trace_sp/tmp/$trace_id"
   ) && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
-  printf '%s git %s\n' "$trace_ts" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
+  printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
+}
+
+# True when this commit may carry agent lines: an agent edit is waiting to be committed, or git is
+# replaying or reshaping commits (pick, revert, rebase, squash merge, amend, a commit after a reset),
+# whose lines may come from agent commits. Builtins only, but for the amend check.
+trace_may_carry() {
+  [ -f "$trace_dir/ai-pending" ] && return 0
+  for trace_f in MERGE_MSG SQUASH_MSG CHERRY_PICK_HEAD REVERT_HEAD MERGE_HEAD rebase-merge rebase-apply sequencer; do
+    [ -e "$trace_wd/$trace_f" ] && return 0
+  done
+  [ -e "$trace_wd/ORIG_HEAD" ] && [ ! "$trace_dir/last-commit" -nt "$trace_wd/ORIG_HEAD" ] && return 0
+  if [ -r "/proc/$PPID/cmdline" ]; then grep -qa -e '--amend' "/proc/$PPID/cmdline" 2>/dev/null
+  else ps -o args= -p "$PPID" 2>/dev/null | grep -q -e '--amend'
+  fi
+}
+
+# HEAD's commit id, read from the git dir (git itself only for packed refs)
+trace_head() {
+  read -r trace_ref < "$trace_wd/HEAD" || return 1
+  case $trace_ref in
+    'ref: '*) trace_ref=${trace_ref#ref: }
+      if [ -f "$trace_gd/$trace_ref" ]; then read -r trace_ref < "$trace_gd/$trace_ref"
+      else trace_ref=$(git rev-parse HEAD 2>/dev/null)
+      fi ;;
+  esac
+  printf '%s' "$trace_ref"
 }
 
 case $trace_name in
@@ -81,6 +126,7 @@ case $trace_name in
     # fixup), cherry-pick and revert make without commit-msg; commit-msg only redoes it when that did
     # not happen or the trailer was edited away. Fast path: no agent ever edited a file in this repository.
     [ -f "$trace_dir/traced" ] || trace_done 0
+    trace_may_carry || trace_done 0
     trace_prep="$trace_dir/prepared.$PPID" # one per git process: the daemon's answer to prepare-commit-msg
     if [ "$trace_name" = commit-msg ] && [ -f "$trace_prep" ]; then
       if grep -q '"sessions":\[\]' "$trace_prep" || grep -qi '^Chainloop-Trace-Sessions:' "$1"; then
@@ -105,11 +151,15 @@ case $trace_name in
     TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
   post-commit)
     [ -f "$trace_dir/traced" ] || trace_done 0
+    # a plain human commit with no agent edit pending carries no agent line: nothing to record now
+    # (trace show computes it from history when asked)
+    if ! trace_may_carry; then : > "$trace_dir/last-commit"; trace_done 0; fi
+    : > "$trace_dir/last-commit"
     rm -f "$trace_dir/prepared.$PPID" # left by prepare-commit-msg when commit-msg did not run (rebase, pick)
-    # a commit with a session trailer marks the repo as having work to attest now, not when the daemon
-    # gets to the event: `git commit && git push` must not skip the pre-push
-    git log -1 --format=%B HEAD 2>/dev/null | grep -q '^Chainloop-Trace-Sessions:' && : > "$trace_dir/unpushed"
-    trace_spool "head=$(git rev-parse HEAD 2>/dev/null)" ;;
+    # work to attest exists now, not when the daemon gets to the event: `git commit && git push` must
+    # not skip the pre-push (the daemon clears the marker when nothing is left to attest)
+    : > "$trace_dir/unpushed"
+    trace_spool "head=$(trace_head)" ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
     # rewritten traced commits (rebase, amend) are new commits to attest
