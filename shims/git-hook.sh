@@ -98,6 +98,18 @@ trace_spool() {
 # replaying or reshaping commits (pick, revert, rebase, squash merge, amend, a commit after a reset),
 # whose lines may come from agent commits. Builtins only, but for the amend check.
 trace_may_carry() {
+  # prepare-commit-msg (first of a commit's hooks) decides for the git process running them, later
+  # hooks of the same commit read its answer
+  if [ "$trace_name" != prepare-commit-msg ] && [ -f "$trace_dir/carry.$PPID" ]; then
+    read -r trace_c < "$trace_dir/carry.$PPID"
+    [ "$trace_c" = yes ]
+    return
+  fi
+  if trace_judge; then echo yes > "$trace_dir/carry.$PPID"; return 0; fi
+  echo no > "$trace_dir/carry.$PPID"
+  return 1
+}
+trace_judge() {
   [ -f "$trace_dir/ai-pending" ] && return 0
   for trace_f in MERGE_MSG SQUASH_MSG CHERRY_PICK_HEAD REVERT_HEAD MERGE_HEAD rebase-merge rebase-apply sequencer; do
     [ -e "$trace_wd/$trace_f" ] && return 0
@@ -153,9 +165,12 @@ case $trace_name in
     [ -f "$trace_dir/traced" ] || trace_done 0
     # a plain human commit with no agent edit pending carries no agent line: nothing to record now
     # (trace show computes it from history when asked)
-    if ! trace_may_carry; then : > "$trace_dir/last-commit"; trace_done 0; fi
+    trace_may_carry
+    trace_carry=$?
+    # left by prepare-commit-msg for this git process (rebase and pick run no commit-msg)
+    rm -f "$trace_dir/carry.$PPID" "$trace_dir/prepared.$PPID"
     : > "$trace_dir/last-commit"
-    rm -f "$trace_dir/prepared.$PPID" # left by prepare-commit-msg when commit-msg did not run (rebase, pick)
+    [ "$trace_carry" = 0 ] || trace_done 0
     # work to attest exists now, not when the daemon gets to the event: `git commit && git push` must
     # not skip the pre-push (the daemon clears the marker when nothing is left to attest)
     : > "$trace_dir/unpushed"

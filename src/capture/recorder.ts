@@ -39,6 +39,7 @@ export class Recorder {
   readonly events: EventStore;
   readonly attributor: CommitAttributor;
   readonly repos = new RepoCache();
+  private readonly settledRepos = new Map<string, string>();
   private draining: Promise<number> | null = null;
   private again = false;
   pushSink: GitEventSink | null = null;
@@ -85,6 +86,7 @@ export class Recorder {
           if (++total % BATCH === 0) this.afterBatch?.();
         }
       } while (this.again || listSpool(this.paths).length > 0);
+      this.settleMarkers();
       return total;
     })().finally(() => {
       this.draining = null;
@@ -331,8 +333,23 @@ export class Recorder {
     const gd = await this.repos.gitDir(repo);
     if (gd) {
       if (r.sessions.length > 0) touchMarker(gd, MARKERS.unpushed);
-      if (this.attributor.pendingSessions(repo).length === 0) clearMarker(gd, MARKERS.aiPending);
+      if (this.attributor.pendingSessions(repo).length === 0) this.settledRepos.set(repo, gd);
     }
     return r;
+  }
+
+  /**
+   * Drops the `ai-pending` marker of repositories whose agent lines are all committed — only once the
+   * spool is empty, and put back if an event arrived meanwhile: a shim writes its event before it
+   * touches the marker, so an edit the daemon has not read yet can never lose its marker.
+   */
+  private settleMarkers(): void {
+    for (const [repo, gd] of this.settledRepos) {
+      if (this.attributor.pendingSessions(repo).length === 0) {
+        clearMarker(gd, MARKERS.aiPending);
+        if (listSpool(this.paths).length > 0) touchMarker(gd, MARKERS.aiPending);
+      }
+    }
+    this.settledRepos.clear();
   }
 }
