@@ -68,7 +68,9 @@ describe('bad input to the agent hook', () => {
       run.before?.();
       const r = runHook(t, run.event, run.input);
       expect({ what: run.what, status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ what: run.what, status: 0, stdout: '', stderr: '' });
-      expect(r.ms, `${run.what} took ${r.ms} ms`).toBeLessThan(2000);
+      // a hang bound, well under the hook's 10 s timeout even on a loaded CI machine; the hook's speed
+      // itself is measured by `npm run bench`, not asserted here
+      expect(r.ms, `${run.what} took ${r.ms} ms`).toBeLessThan(5000);
     }
     const log = t.hookLog().slice(logBefore);
     expect(log).toHaveLength(runs.length);
