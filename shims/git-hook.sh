@@ -25,11 +25,15 @@ if [ ! -x "$0.chainloop-backup" ]; then
   esac
 fi
 
+# stdin is kept in a file when more than one reader needs it (a chained hook, post-rewrite's marker
+# check); otherwise pre-push streams it straight into the spool
 trace_in=
 case $trace_name in
   pre-push|post-rewrite)
-    trace_in=$(mktemp "${TMPDIR:-/tmp}/ai-trace.XXXXXX") || exit 0
-    cat > "$trace_in" ;;
+    if [ "$trace_name" = post-rewrite ] || [ -x "$0.chainloop-backup" ]; then
+      trace_in=$(mktemp "${TMPDIR:-/tmp}/ai-trace.XXXXXX") || exit 0
+      cat > "$trace_in"
+    fi ;;
 esac
 trace_done() { [ -n "$trace_in" ] && rm -f "$trace_in"; exit "$1"; }
 
@@ -57,11 +61,33 @@ else trace_home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
 fi
 trace_sock="$trace_home/run/daemon.sock"
 
+# Reads the repository's .chainloop.yml (.yaml when no .yml) and the user config with builtins only:
+# sets trace_require (requireTrace: true) and trace_token_names (every destination's tokenEnv).
+trace_config() {
+  trace_require=
+  trace_token_names=
+  trace_cfg=.chainloop.yml
+  [ -f "$trace_cfg" ] || trace_cfg=.chainloop.yaml
+  for trace_file in "$trace_cfg" "$trace_home/config.yml"; do
+    [ -f "$trace_file" ] || continue
+    while IFS= read -r trace_line || [ -n "$trace_line" ]; do
+      case $trace_line in
+        requireTrace:*true*) [ "$trace_file" = "$trace_cfg" ] && trace_require=1 ;;
+        *tokenEnv:*)
+          trace_n=${trace_line#*tokenEnv:}
+          trace_n=${trace_n#"${trace_n%%[![:space:]]*}"}
+          trace_n=${trace_n#[\"\']}
+          trace_n=${trace_n%%[!A-Za-z0-9_]*}
+          case $trace_n in [A-Za-z_]*) trace_token_names="$trace_token_names $trace_n" ;; esac ;;
+      esac
+    done < "$trace_file"
+  done
+}
+
 # `token NAME VALUE` for each HTTP destination's tokenEnv set in this (the pusher's) environment: the
 # daemon delivers with it even if it was started elsewhere without it. Never logged.
 trace_tokens() {
-  for trace_n in $(sed -e '/^[[:space:]]*#/d' -n -e "s/.*tokenEnv:[[:space:]]*[\"']\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p" \
-      .chainloop.yml .chainloop.yaml "$trace_home/config.yml" 2>/dev/null); do
+  for trace_n in $trace_token_names; do
     eval "trace_v=\${$trace_n-}"
     case $trace_v in ''|*'
 '*) continue ;; esac
@@ -86,7 +112,7 @@ trace_spool() {
       for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
       [ "$trace_name" = pre-push ] && trace_tokens
       printf -- '--\n'
-      if [ -n "$trace_in" ]; then cat "$trace_in"; fi
+      if [ -n "$trace_in" ]; then cat "$trace_in"; elif [ "$trace_name" = pre-push ]; then cat; fi
     } > "$trace_sp/tmp/$trace_id"
   ) && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
@@ -183,8 +209,9 @@ case $trace_name in
     trace_spool "$1" ;;
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0
-    if grep -Eqs '^requireTrace:[[:space:]]*true' .chainloop.yml .chainloop.yaml; then
-      trace_node pre-push "$1" "$2" < "$trace_in"
+    trace_config
+    if [ -n "$trace_require" ]; then
+      if [ -n "$trace_in" ]; then trace_node pre-push "$1" "$2" < "$trace_in"; else trace_node pre-push "$1" "$2"; fi
       trace_done $?
     fi
     trace_spool "$1" "$2" ;;

@@ -25,6 +25,7 @@ const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 const MAX_WARNINGS = 50;
 const BATCH = 1000;
 const SETTLE_MS = 1000;
+const PUSH_SETTLE_MS = 300;
 
 /** Something that consumes git events after the core has applied them (the push queue). */
 export interface GitEventSink {
@@ -313,6 +314,10 @@ export class Recorder {
 
   private async applyGit(entry: SpoolEntry): Promise<void> {
     const ev = parseGitSpool(fs.readFileSync(entry.file, 'utf8'));
+    // let git finish sending the push before building, signing and delivering compete with it for the
+    // CPU; the event stays in the spool meanwhile, so a stop here loses nothing
+    const wait = ev.hook === 'pre-push' ? PUSH_SETTLE_MS - (Date.now() - entry.atMs) : 0;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     let note: string | undefined;
     if (ev.hook === 'post-commit') {
       const head = ev.args.find((a) => a.startsWith('head='))?.slice(5);
