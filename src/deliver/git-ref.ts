@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { TraceError } from '../errors.js';
+import { cleanGitEnv as cleanRepoEnv } from '../git/run.js';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
 import { bundleDigest } from './destination.js';
 
@@ -54,42 +55,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const COMMIT_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const IDENTITY = { name: 'ai-trace', email: 'ai-trace@localhost' };
 
-/**
- * Variables git sets for hooks (`git rev-parse --local-env-vars`, plus a few): inherited by a child git
- * started from inside a hook they would point it at the wrong repository, index or config.
- */
-const HOOK_ENV_VARS = [
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_CONFIG',
-  'GIT_CONFIG_PARAMETERS',
-  'GIT_CONFIG_COUNT',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_IMPLICIT_WORK_TREE',
-  'GIT_GRAFT_FILE',
-  'GIT_INDEX_FILE',
-  'GIT_NO_REPLACE_OBJECTS',
-  'GIT_REPLACE_REF_BASE',
-  'GIT_PREFIX',
-  'GIT_INTERNAL_SUPER_PREFIX',
-  'GIT_SHALLOW_FILE',
-  'GIT_COMMON_DIR',
-  'GIT_QUARANTINE_PATH',
-  'GIT_REFLOG_ACTION',
-];
-
 /** The environment for our own git children: hook variables removed, no prompts, C locale. */
 export function cleanGitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const name of HOOK_ENV_VARS) delete env[name];
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('GIT_CONFIG_KEY_') || name.startsWith('GIT_CONFIG_VALUE_')) delete env[name];
-  }
-  env.GIT_TERMINAL_PROMPT = '0';
-  env.LC_ALL = 'C';
-  env.LANGUAGE = 'C';
-  return env;
+  return { ...cleanRepoEnv(base), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
 }
 
 interface GitResult {

@@ -6,13 +6,14 @@ const REPO_LOCAL_VARS = [
   'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES',
   'GIT_COMMON_DIR', 'GIT_PREFIX', 'GIT_NAMESPACE', 'GIT_IMPLICIT_WORK_TREE', 'GIT_GRAFT_FILE',
   'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT', 'GIT_SHALLOW_FILE', 'GIT_REPLACE_REF_BASE',
-  'GIT_INTERNAL_SUPER_PREFIX', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION', 'GIT_EXEC_PATH',
+  'GIT_NO_REPLACE_OBJECTS', 'GIT_INTERNAL_SUPER_PREFIX', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION', 'GIT_EXEC_PATH',
 ];
 
 /** The environment without git's repository-local variables, for running git in another repository. */
 export function cleanGitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const k of REPO_LOCAL_VARS) delete out[k];
+  for (const k of Object.keys(out)) if (k.startsWith('GIT_CONFIG_KEY_') || k.startsWith('GIT_CONFIG_VALUE_')) delete out[k];
   return out;
 }
 
