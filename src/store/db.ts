@@ -14,6 +14,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -1024'); // 1 MB of page cache: the daemon's queries are small and indexed
     db.pragma('foreign_keys = ON');
     migrate(db);
     try {
