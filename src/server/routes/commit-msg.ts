@@ -17,7 +17,7 @@ export function commitMsgRoute(app: FastifyInstance, deps: ServerDeps): void {
     if (messageFile) {
       // also when no session is new: a squashed message may repeat the trailer, which is merged
       const all = await addSessionsTrailer(repo, messageFile, sessions);
-      if (all.length) await hookLog(repo, `git commit-msg trailer ${all.join(',')}`);
+      if (all.length) await hookLog(repo, `git commit-msg trailer ${all.join(',')}`, await deps.recorder.repos.gitDir(repo));
     }
     return { sessions };
   });
