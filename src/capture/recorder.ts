@@ -11,6 +11,7 @@ import { readObjects } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import { consume, deadLetter, listSpool, parseGitSpool, type GitSpoolEvent, type SpoolEntry } from '../spool/spool.js';
+import { BlobStore } from '../store/blobs.js';
 import { CommitStore } from '../store/commits.js';
 import type { DB } from '../store/db.js';
 import { EventStore } from '../store/events.js';
@@ -26,6 +27,7 @@ const MAX_WARNINGS = 50;
 const BATCH = 1000;
 const SETTLE_MS = 1000;
 const PUSH_SETTLE_MS = 300;
+const COLLECT_EVERY_MS = 10 * 60 * 1000;
 
 /** Something that consumes git events after the core has applied them (the push queue). */
 export interface GitEventSink {
@@ -41,6 +43,7 @@ export class Recorder {
   readonly attributor: CommitAttributor;
   readonly repos = new RepoCache();
   private readonly settledRepos = new Map<string, string>();
+  private lastCollect = 0;
   private draining: Promise<number> | null = null;
   private again = false;
   pushSink: GitEventSink | null = null;
@@ -66,6 +69,11 @@ export class Recorder {
   /** Periodic upkeep: stop watching work trees where no agent has worked for a while. */
   async maintain(idleMs = 30 * 60 * 1000): Promise<void> {
     await this.shell.sweep(idleMs);
+    if (Date.now() - this.lastCollect > COLLECT_EVERY_MS) {
+      this.lastCollect = Date.now();
+      const n = new BlobStore(this.db).collect();
+      if (n) this.log.info({ blobs: n }, 'dropped snapshots no provenance map uses');
+    }
   }
 
   async close(): Promise<void> {
@@ -172,8 +180,7 @@ export class Recorder {
         s.prompts++;
         break;
       case 'PreToolUse':
-        if (ev.toolName && !ev.subagent) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
-        else if (ev.toolName) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
+        if (ev.toolName) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
         if (ev.toolName && EDIT_TOOLS.has(ev.toolName)) {
           note = await this.beforeEdit(s, ev, top);
           const f = top ? this.resolveFile(ev, top) : undefined;

@@ -19,10 +19,7 @@ export class BlobStore {
   /** Drops blobs nothing refers to any more. */
   collect(): number {
     return this.db
-      .prepare(
-        `DELETE FROM blobs WHERE hash NOT IN (SELECT blob FROM provenance)
-           AND hash NOT IN (SELECT before_blob FROM pending_edits WHERE before_blob IS NOT NULL)`,
-      )
+      .prepare('DELETE FROM blobs WHERE hash NOT IN (SELECT blob FROM provenance)')
       .run().changes;
   }
 }

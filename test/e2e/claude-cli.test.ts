@@ -24,43 +24,12 @@ import {
   type Scenario,
 } from './replay.js';
 
+import type { CodeChanges } from '../../src/attribution/code-changes.js';
+import type { ShowResponse } from '../../src/protocol/types.js';
+
 const TRAILER = 'Chainloop-Trace-Sessions';
 
-interface Range {
-  start: number;
-  end: number;
-}
-interface FileChange {
-  path: string;
-  status: string;
-  lines_added: number;
-  lines_removed: number;
-  attribution: string;
-  line_ranges: Range[];
-  human_line_ranges: Range[];
-  ai_lines_added: number;
-  ai_lines_removed: number;
-  human_lines_added: number;
-  human_lines_removed: number;
-  session_ids: string[];
-}
-interface CodeChanges {
-  files_modified: number;
-  files_created: number;
-  files_deleted: number;
-  lines_added: number;
-  lines_removed: number;
-  ai_lines_added: number;
-  ai_lines_removed: number;
-  human_lines_added: number;
-  human_lines_removed: number;
-  files: FileChange[];
-}
-interface Show {
-  commit: string;
-  sessions: string[];
-  code_changes: CodeChanges;
-}
+type Show = ShowResponse;
 interface SessionEvidence {
   agent: { name: string; version: string };
   session: { id: string; started_at: string; ended_at: string; duration_seconds: number };

@@ -22,41 +22,13 @@ export interface Run {
   ms: number;
 }
 
-/** The `code_changes` of `trace show --json`, as the contract names it. */
-export interface Range {
-  start: number;
-  end: number;
-}
-export interface ShowFile {
-  path: string;
-  status: string;
-  lines_added: number;
-  lines_removed: number;
-  attribution: 'ai' | 'human';
-  line_ranges: Range[];
-  human_line_ranges: Range[];
-  ai_lines_added: number;
-  ai_lines_removed: number;
-  human_lines_added: number;
-  human_lines_removed: number;
-  session_ids: string[];
-}
-export interface Show {
-  commit: string;
-  sessions: string[];
-  code_changes: {
-    files_modified: number;
-    files_created: number;
-    files_deleted: number;
-    lines_added: number;
-    lines_removed: number;
-    ai_lines_added: number;
-    ai_lines_removed: number;
-    human_lines_added: number;
-    human_lines_removed: number;
-    files: ShowFile[];
-  };
-}
+// the contract's shapes (`trace show --json`), from the product: a test that drifts from them fails to type-check
+import type { FileChange } from '../../src/attribution/code-changes.js';
+import type { LineRange } from '../../src/attribution/ranges.js';
+import type { ShowResponse } from '../../src/protocol/types.js';
+export type Range = LineRange;
+export type ShowFile = FileChange;
+export type Show = ShowResponse;
 
 export const SHOW_KEYS = ['code_changes', 'commit', 'sessions'];
 export const CODE_CHANGES_KEYS = [

@@ -57,15 +57,6 @@ CREATE TABLE provenance (
   PRIMARY KEY (repo, path)
 );
 
-CREATE TABLE pending_edits (
-  session_id TEXT NOT NULL,
-  tool_use_id TEXT NOT NULL,
-  repo TEXT NOT NULL,
-  path TEXT NOT NULL,
-  before_blob TEXT,
-  PRIMARY KEY (session_id, tool_use_id)
-);
-
 CREATE TABLE commits (
   repo TEXT NOT NULL,
   sha TEXT NOT NULL,
