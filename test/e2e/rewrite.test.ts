@@ -24,7 +24,8 @@ describe('trace show --json after a history rewrite', () => {
       ['human.txt', [], [r(1)]],
     ]);
 
-    t.git('commit', '-q', '--amend', '--no-edit');
+    // a later date makes a new commit even within the same second (same tree, message and date give the same sha)
+    t.git('commit', '-q', '--amend', '--no-edit', '--date=2030-01-01T00:00:00Z');
     const c2 = t.head();
     expect(c2).not.toBe(c1);
     expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s1.sessionId}`]);
