@@ -16,6 +16,9 @@ agent=${1:-claude}
 event=${2:-unknown}
 flavor=${3-}
 self=${h:-$0}
+shims=${self%/*}
+# run as `trace-hook` from PATH: a link into the package
+[ -L "$self" ] && { shims=$(readlink -f "$self" 2>/dev/null) && shims=${shims%/*} || shims=${self%/*}; }
 
 if [ -n "${TRACE_HOME-}" ]; then home=$TRACE_HOME
 elif [ -d /System/Library ]; then home="$HOME/Library/Application Support/ai-trace"
@@ -46,7 +49,7 @@ case $event:$flavor in
     cat > "$spool/new/$id.json" 2>/dev/null || { rm -f "$spool/new/$id.json"; exit 0; }
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
     if [ "$event" = SessionStart ] && [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then
-      (node "${self%/*}/../bin/trace.js" daemon start > /dev/null 2>&1 &)
+      (node "$shims/../bin/trace.js" daemon start > /dev/null 2>&1 &)
     fi
     log ;;
   *)
@@ -55,34 +58,21 @@ case $event:$flavor in
     log ;;
 esac
 
-# An edit: the one sed saves the payload (byte for byte: `w`, LC_ALL=C) and prints the tool name and
-# the edited file's path. No capture group runs on the long line (backtracking on a multi-MB payload
-# takes seconds). Then the file is copied, and `<id>.done` tells the daemon the event is complete.
+# An edit: one awk process saves the payload, snapshots the file it names (when in the work tree),
+# writes `<id>.done` (the daemon waits for it) and the log line: see edit-event.awk.
 id="$id-e"
-fields=$(LC_ALL=C sed -n -e "w $spool/new/$id.json" -e 'h' \
-  -e '/"tool_name":"/{' -e 's/.*"tool_name":"//' -e 's/".*//' -e '/^[A-Za-z_]*$/p' -e '}' -e 'g' \
-  -e '/"file_path":"/{' -e 's/.*"file_path":"//' -e 's/".*//' -e '/\\/!p' -e '}' -e 'g' \
-  -e '/"notebook_path":"/{' -e 's/.*"notebook_path":"//' -e 's/".*//' -e '/\\/!p' -e '}' 2> /dev/null)
-{ read -r tool; read -r file; } << EOS
-$fields
-EOS
-note=
-if [ -z "$tool" ]; then note="no-tool-name"
-elif [ -z "$file" ]; then note="no-path"
-else
-  top=$root
-  if [ ! -d "$gd" ]; then # CLAUDE_PROJECT_DIR below the work tree's top
-    { read -r top; read -r gd; } << EOS
+top=$root
+if [ ! -d "$gd" ]; then # CLAUDE_PROJECT_DIR below the work tree's top
+  { read -r top; read -r gd; } << EOS
 $(git -C "$root" rev-parse --path-format=absolute --show-toplevel --git-common-dir 2> /dev/null)
 EOS
-  fi
-  case $top:$file in
-    :*) note="not-in-a-repository:skipped" ;;
-    *:"$top"/*)
-      if [ -f "$file" ]; then cp "$file" "$spool/blobs/$id" 2> /dev/null || note="snapshot-failed"; fi
-      [ -d "$gd/chainloop-trace" ] && : > "$gd/chainloop-trace/ai-pending" && : > "$gd/chainloop-trace/traced" ;;
-    *) note="outside-repo:skipped" ;;
-  esac
 fi
+marks=
+[ -d "$gd/chainloop-trace" ] && marks="$gd/chainloop-trace"
+trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top trace_marks=$marks \
+  trace_log=${marks:+$marks/log.txt} trace_prefix="$seq-$$ $agent $event" \
+  awk -f "$shims/edit-event.awk" 2> /dev/null
+# awk stopped early (a directory for a path, no awk): the event is complete all the same
+[ -f "$spool/blobs/$id.done" ] && exit 0
 : > "$spool/blobs/$id.done"
-log "$note"
+log "snapshot-failed"
