@@ -98,23 +98,21 @@ trace_tokens() {
 
 # Leaves a git event in the per-user spool for the daemon: header lines, "--", then stdin.
 trace_spool() {
+  umask 077 # a pre-push event may carry tokens; nothing else is written after this
   trace_sp="$trace_home/spool"
-  (umask 077; [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/tmp" "$trace_sp/new" "$trace_sp/blobs") || return 0
+  [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/tmp" "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 0
   { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
   case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
   trace_seq=$((trace_seq + 1))
   echo "$trace_seq" > "$trace_sp/seq" 2>/dev/null
   trace_id="$trace_seq-$$-git-$trace_name"
-  (
-    umask 077 # a pre-push event may carry tokens
-    {
-      printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
-      for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
-      [ "$trace_name" = pre-push ] && trace_tokens
-      printf -- '--\n'
-      if [ -n "$trace_in" ]; then cat "$trace_in"; elif [ "$trace_name" = pre-push ]; then cat; fi
-    } > "$trace_sp/tmp/$trace_id"
-  ) && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
+  {
+    printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
+    for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
+    [ "$trace_name" = pre-push ] && trace_tokens
+    printf -- '--\n'
+    if [ -n "$trace_in" ]; then cat "$trace_in"; elif [ "$trace_name" = pre-push ]; then cat; fi
+  } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
@@ -122,17 +120,19 @@ trace_spool() {
 
 # True when this commit may carry agent lines: an agent edit is waiting to be committed, or git is
 # replaying or reshaping commits (pick, revert, rebase, squash merge, amend, a commit after a reset),
-# whose lines may come from agent commits. Builtins only, but for the amend check.
+# whose lines may come from agent commits. Builtins only, but for an amend check that rarely runs.
+trace_carry_file="$trace_dir/carry.${trace_wd##*/}" # one per work tree: "<git pid> yes|no [answered]"
+trace_c=
 trace_may_carry() {
   # prepare-commit-msg (first of a commit's hooks) decides for the git process running them, later
   # hooks of the same commit read its answer
-  if [ "$trace_name" != prepare-commit-msg ] && [ -f "$trace_dir/carry.$PPID" ]; then
-    read -r trace_c < "$trace_dir/carry.$PPID"
-    [ "$trace_c" = yes ]
-    return
+  if [ "$trace_name" != prepare-commit-msg ] && [ -f "$trace_carry_file" ]; then
+    read -r trace_c_pid trace_c_yes trace_c < "$trace_carry_file"
+    if [ "$trace_c_pid" = "$PPID" ]; then [ "$trace_c_yes" = yes ]; return; fi
+    trace_c=
   fi
-  if trace_judge; then echo yes > "$trace_dir/carry.$PPID"; return 0; fi
-  echo no > "$trace_dir/carry.$PPID"
+  if trace_judge; then echo "$PPID yes" > "$trace_carry_file"; return 0; fi
+  echo "$PPID no" > "$trace_carry_file"
   return 1
 }
 trace_judge() {
@@ -141,21 +141,27 @@ trace_judge() {
     [ -e "$trace_wd/$trace_f" ] && return 0
   done
   [ -e "$trace_wd/ORIG_HEAD" ] && [ ! "$trace_dir/last-commit" -nt "$trace_wd/ORIG_HEAD" ] && return 0
+  # an amend carries the amended commit's lines: none of an agent's when post-commit saw HEAD made
+  # here without any
+  if [ -f "$trace_dir/last-commit" ]; then
+    read -r trace_lc_sha trace_lc_kind < "$trace_dir/last-commit"
+    [ "$trace_lc_kind" = human ] && trace_head && [ "$trace_lc_sha" = "$trace_sha" ] && return 1
+  fi
   if [ -r "/proc/$PPID/cmdline" ]; then grep -qa -e '--amend' "/proc/$PPID/cmdline" 2>/dev/null
   else ps -o args= -p "$PPID" 2>/dev/null | grep -q -e '--amend'
   fi
 }
 
-# HEAD's commit id, read from the git dir (git itself only for packed refs)
+# Sets trace_sha to HEAD's commit id, read from the git dir (git itself only for packed refs).
 trace_head() {
-  read -r trace_ref < "$trace_wd/HEAD" || return 1
-  case $trace_ref in
-    'ref: '*) trace_ref=${trace_ref#ref: }
-      if [ -f "$trace_gd/$trace_ref" ]; then read -r trace_ref < "$trace_gd/$trace_ref"
-      else trace_ref=$(git rev-parse HEAD 2>/dev/null)
+  read -r trace_sha < "$trace_wd/HEAD" || return 1
+  case $trace_sha in
+    'ref: '*) trace_sha=${trace_sha#ref: }
+      if [ -f "$trace_gd/$trace_sha" ]; then read -r trace_sha < "$trace_gd/$trace_sha"
+      else trace_sha=$(git rev-parse HEAD 2>/dev/null)
       fi ;;
   esac
-  printf '%s' "$trace_ref"
+  [ -n "$trace_sha" ]
 }
 
 case $trace_name in
@@ -165,13 +171,14 @@ case $trace_name in
     # not happen or the trailer was edited away. Fast path: no agent ever edited a file in this repository.
     [ -f "$trace_dir/traced" ] || trace_done 0
     trace_may_carry || trace_done 0
-    trace_prep="$trace_dir/prepared.$PPID" # one per git process: the daemon's answer to prepare-commit-msg
-    if [ "$trace_name" = commit-msg ] && [ -f "$trace_prep" ]; then
-      if grep -q '"sessions":\[\]' "$trace_prep" || grep -qi '^Chainloop-Trace-Sessions:' "$1"; then
-        rm -f "$trace_prep"
-        trace_done 0
-      fi
-      rm -f "$trace_prep"
+    trace_prep="$trace_dir/prepared.${trace_wd##*/}" # the daemon's answer to this work tree's prepare-commit-msg
+    if [ "$trace_name" = commit-msg ] && [ "$trace_c" = answered ]; then
+      trace_ans=
+      { read -r trace_ans < "$trace_prep"; } 2>/dev/null
+      case $trace_ans in *'"sessions":[]'*) trace_done 0 ;; esac
+      while IFS= read -r trace_line; do
+        case $trace_line in [Cc][Hh][Aa][Ii][Nn][Ll][Oo][Oo][Pp]-[Tt][Rr][Aa][Cc][Ee]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Ss]:*) trace_done 0 ;; esac
+      done < "$1"
     fi
     # the git command running the hook: `--amend` counts HEAD's own changes too
     if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
@@ -181,26 +188,30 @@ case $trace_name in
     [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
     # a running daemon answers over its socket (cheap); otherwise node starts it and asks
     if [ -S "$trace_sock" ] && command -v curl >/dev/null 2>&1; then
-      curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
+      if curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
         --data-urlencode "indexFile=${GIT_INDEX_FILE-}" --data-urlencode "gitCommand=${trace_cmd-}" \
-        -o "$trace_out" http://ai-trace/v1/hooks/commit-msg 2>/dev/null && trace_done 0
-      rm -f "$trace_prep"
+        -o "$trace_out" http://ai-trace/v1/hooks/commit-msg 2>/dev/null; then
+        [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" > "$trace_carry_file"
+        trace_done 0
+      fi
     fi
     TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
   post-commit)
     [ -f "$trace_dir/traced" ] || trace_done 0
     # a plain human commit with no agent edit pending carries no agent line: nothing to record now
-    # (trace show computes it from history when asked)
+    # (trace show computes it from history when asked); last-commit says which kind HEAD is
     trace_may_carry
     trace_carry=$?
-    # left by prepare-commit-msg for this git process (rebase and pick run no commit-msg)
-    rm -f "$trace_dir/carry.$PPID" "$trace_dir/prepared.$PPID"
-    : > "$trace_dir/last-commit"
-    [ "$trace_carry" = 0 ] || trace_done 0
+    trace_head || trace_sha=
+    if [ "$trace_carry" != 0 ]; then
+      echo "$trace_sha human" > "$trace_dir/last-commit"
+      trace_done 0
+    fi
+    echo "$trace_sha agent" > "$trace_dir/last-commit"
     # work to attest exists now, not when the daemon gets to the event: `git commit && git push` must
     # not skip the pre-push (the daemon clears the marker when nothing is left to attest)
     : > "$trace_dir/unpushed"
-    trace_spool "head=$(trace_head)" ;;
+    trace_spool "head=$trace_sha" ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
     # rewritten traced commits (rebase, amend) are new commits to attest

@@ -1,7 +1,9 @@
 // Benchmark 2 (issue 2): `git commit` of a small change in a repository after `trace init` against the
-// same commit in an identical repository without ai-trace's git hooks, interleaved (the order flips
-// every iteration). Three cases, reported separately:
-//  - human, fresh: no agent ever edited in the repository (the hooks' fast path);
+// same commit in an identical repository without ai-trace's git hooks, interleaved (the order turns
+// every iteration). A third identical repository has the same three commit hooks as empty
+// `#!/bin/sh` scripts: what git itself spends running hook processes, the floor of any hook. Cases:
+//  - human, fresh: no agent ever edited in the repository (the hooks' fast path), in a 100-file
+//    repository and in a 3,000-file one (a commit costs more there; the hooks cost the same);
 //  - after agent edit: an Edit went through the Claude hooks and the daemon ingested it, so commit-msg
 //    asks the daemon which sessions touched the staged files and adds the trailer;
 //  - human, after agent work: the same repository once the agent's commits are done and nothing of it
@@ -18,28 +20,42 @@ export const title = 'git commit with ai-trace hooks vs without';
 
 const TARGET = { max: 1.25, on: 'ratio', text: '≤ 1.25× plain' };
 const FILES = 100;
+const LARGE_FILES = 3000;
+const COMMIT_HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit'];
 
-export async function run(ctx) {
-  const { env, home } = ctx.traceHome('commit');
+/** Three identical repositories with `n` files: after `trace init`, plain, and with empty commit hooks. */
+function makeTrio(ctx, tag, n, env) {
   const files = {};
-  for (let i = 0; i < FILES; i++) files[`src/mod${i}.ts`] = sourceFile(60, i);
+  for (let i = 0; i < n; i++) files[`src/mod${i}.ts`] = sourceFile(60, i);
   files['README.md'] = '# bench\n';
-  const traced = makeRepo(ctx.dir('commit-traced'), files, env);
-  const plain = makeRepo(ctx.dir('commit-plain'), files, env);
+  const traced = makeRepo(ctx.dir(`${tag}-traced`), files, env);
+  const plain = makeRepo(ctx.dir(`${tag}-plain`), files, env);
+  const empty = makeRepo(ctx.dir(`${tag}-empty-hooks`), files, env);
   trace(['init', '--project', 'bench'], { cwd: traced, env });
-  // same content in both: the plain repository gets the committed config files, not the git hooks
-  for (const f of ['.chainloop.yml', '.claude/settings.json']) {
-    fs.mkdirSync(path.dirname(path.join(plain, f)), { recursive: true });
-    fs.copyFileSync(path.join(traced, f), path.join(plain, f));
+  // same content in all: the others get the committed config files, not the git hooks
+  for (const repo of [plain, empty]) {
+    for (const f of ['.chainloop.yml', '.claude/settings.json']) {
+      fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
+      fs.copyFileSync(path.join(traced, f), path.join(repo, f));
+    }
   }
-  for (const repo of [traced, plain]) {
+  for (const h of COMMIT_HOOKS) fs.writeFileSync(path.join(empty, '.git', 'hooks', h), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  for (const repo of [traced, plain, empty]) {
     git(repo, ['add', '-A'], env);
     git(repo, ['commit', '-q', '-m', 'add ai-trace config'], env);
   }
+  return { traced, plain, empty, files: n };
+}
+
+export async function run(ctx) {
+  const { env, home } = ctx.traceHome('commit');
+  const small = makeTrio(ctx, 'commit', FILES, env);
+  const large = makeTrio(ctx, 'commit-large', LARGE_FILES, env);
+  const { traced, plain } = small;
   const traceDir = path.join(traced, '.git', 'chainloop-trace');
   const marker = path.join(traceDir, 'ai-pending');
   /** The hooks' marker files present right now (they decide which path the git hooks take). */
-  const markers = () => (fs.existsSync(traceDir) ? fs.readdirSync(traceDir).filter((f) => f !== 'log.txt').sort().join(',') : '');
+  const markers = () => (fs.existsSync(traceDir) ? fs.readdirSync(traceDir).filter((f) => !/^(log\.txt|install\.json)$/.test(f)).sort().join(',') : '');
 
   const commit = (repo, msg) => timeSpawn('git', ['commit', '-q', '-m', msg], { cwd: repo, env }).ms;
   const change = (repo, rel, i) => {
@@ -56,24 +72,27 @@ export async function run(ctx) {
       tracedSamples.push(commit(traced, msg));
     }
   };
-  /** `count` human commits (a one-line change to one file) in both repositories, after 2 warm-ups. */
-  const humanCommits = (count, tag) => {
-    const T = [];
-    const P = [];
+  /** `count` human commits (a one-line change to one file) in each repository of a trio, after 2 warm-ups. */
+  const humanCommits = (trio, count, tag) => {
+    const repos = [trio.traced, trio.plain, trio.empty];
+    const samples = repos.map(() => []);
     const seen = {};
     for (let i = -2; i < count; i++) {
-      const rel = `src/mod${(i + 2 + (tag === 'fresh' ? 0 : 30)) % FILES}.ts`;
-      change(traced, rel, `${tag}${i + 2}`);
-      change(plain, rel, `${tag}${i + 2}`);
-      const m = markers() || 'none';
-      seen[m] = (seen[m] ?? 0) + 1;
-      if (i < 0) {
-        commit(traced, 'warm-up');
-        commit(plain, 'warm-up');
-      } else pair(i, T, P);
+      const rel = `src/mod${(i + 2 + (tag === 'after' ? 30 : 0)) % trio.files}.ts`;
+      for (const repo of repos) change(repo, rel, `${tag}${i + 2}`);
+      if (trio === small) {
+        const m = markers() || 'none';
+        seen[m] = (seen[m] ?? 0) + 1;
+      }
+      for (let k = 0; k < repos.length; k++) {
+        const j = (k + i + 2) % repos.length; // each repository commits first, second and third in turn
+        const ms = commit(repos[j], i < 0 ? 'warm-up' : `change ${i}`);
+        if (i >= 0) samples[j].push(ms);
+      }
       waitUntil(() => spoolWaiting(home) === 0, 15_000);
     }
-    return { T, P, seen };
+    const [T, P, E] = samples;
+    return { T, P, E, seen };
   };
 
   // the daemon is running, as on a developer's machine
@@ -81,7 +100,8 @@ export async function run(ctx) {
   const humanN = ctx.n(40, 6);
 
   // --- human commits in a repository no agent has edited yet
-  const fresh = humanCommits(humanN, 'fresh');
+  const fresh = humanCommits(small, humanN, 'fresh');
+  const freshLarge = humanCommits(large, humanN, 'fresh');
 
   // --- commits right after an agent edit
   const sessionId = 'bench-0000-4000-8000-00000000c0c0';
@@ -128,19 +148,25 @@ export async function run(ctx) {
   waitUntil(() => spoolWaiting(home) === 0, 15_000);
 
   // --- human commits in the same repository once the agent's work is committed
-  const after = humanCommits(humanN, 'after');
+  const after = humanCommits(small, humanN, 'after');
   stopDaemon(env);
 
   const rows = [];
   const human = (figure, r) => {
     const h = stats(r.T);
     const hp = stats(r.P);
+    const he = stats(r.E);
     rows.push(row({
       bench: name, figure, value: h.median, p95: h.p95, baseline: { name: 'no hooks', value: hp.median, p95: hp.p95 },
-      target: TARGET, detail: { traced: h, plain: hp, markersBeforeCommit: r.seen },
+      target: TARGET, detail: { traced: h, plain: hp, emptyHooks: he, markersBeforeCommit: r.seen },
+    }));
+    rows.push(row({
+      bench: name, figure: `  the same, ${COMMIT_HOOKS.length} empty hooks`, value: he.median, p95: he.p95,
+      baseline: { name: 'no hooks', value: hp.median, p95: hp.p95 }, detail: { note: "git's own cost of running the hook processes" },
     }));
   };
   human('human commit, no agent yet', fresh);
+  human(`human commit, ${LARGE_FILES.toLocaleString('en-US')}-file repo`, freshLarge);
   const a = stats(aT);
   const ap = stats(aP);
   rows.push(row({

@@ -18,29 +18,31 @@ export type DiffTarget = { commit: string } | { index: true; indexFile?: string 
 
 const DIFF_FLAGS = ['-M', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules', '--src-prefix=a/', '--dst-prefix=b/'];
 
-/** `git diff -M` between `from` and `to`: statuses from --raw -z, line numbers from --unified=0. */
+/**
+ * `git diff -M` between `from` and `to`, in one git run: statuses from --raw -z, then (after an empty
+ * NUL-terminated entry) line numbers from the --unified=0 patch, file for file in the same order.
+ */
 export async function diffFiles(cwd: string, from: string, to: DiffTarget): Promise<FileDiff[]> {
   const range = 'commit' in to ? [from, to.commit] : ['--cached', from];
   const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
-  const [raw, patch] = await Promise.all([
-    git(cwd, ['diff', '--raw', '-z', ...DIFF_FLAGS, ...range], { env }),
-    git(cwd, ['diff', '--unified=0', ...DIFF_FLAGS, ...range], { env }),
-  ]);
-  const files = parseRaw(raw);
-  const hunks = parsePatch(patch);
-  files.forEach((f, i) => {
+  const out = await git(cwd, ['diff', '--raw', '-z', '--patch', '--unified=0', ...DIFF_FLAGS, ...range], { env });
+  const split = out.indexOf('\0\0');
+  const entries = parseRaw(split < 0 ? out : out.slice(0, split + 1));
+  const hunks = parsePatch(split < 0 ? '' : out.slice(split + 2));
+  entries.forEach(({ file }, i) => {
     const h = hunks[i];
     if (!h) return;
-    f.binary = h.binary;
-    f.added = h.added;
-    f.removed = h.removed;
+    file.binary = h.binary;
+    file.added = h.added;
+    file.removed = h.removed;
   });
-  return files;
+  return entries.filter((e) => !e.submodule).map((e) => e.file);
 }
 
-function parseRaw(raw: string): FileDiff[] {
+/** The --raw -z entries in order, submodules (gitlinks) marked: the patch has a section for them too. */
+function parseRaw(raw: string): { file: FileDiff; submodule: boolean }[] {
   const parts = raw.split('\0');
-  const files: FileDiff[] = [];
+  const entries: { file: FileDiff; submodule: boolean }[] = [];
   for (let i = 0; i < parts.length; ) {
     const meta = parts[i++];
     if (!meta || !meta.startsWith(':')) continue;
@@ -48,11 +50,11 @@ function parseRaw(raw: string): FileDiff[] {
     const letter = (fields[4] ?? 'M')[0];
     const first = parts[i++] ?? '';
     const second = letter === 'R' || letter === 'C' ? parts[i++] ?? '' : first;
-    if (fields[0] === '160000' || fields[1] === '160000') continue;
     const status: FileStatus = letter === 'A' || letter === 'C' ? 'created' : letter === 'D' ? 'deleted' : letter === 'R' ? 'renamed' : 'modified';
-    files.push({ status, path: second, oldPath: first, binary: false, added: [], removed: [] });
+    const submodule = fields[0] === '160000' || fields[1] === '160000';
+    entries.push({ file: { status, path: second, oldPath: first, binary: false, added: [], removed: [] }, submodule });
   }
-  return files;
+  return entries;
 }
 
 interface Hunks {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { messageSources } from '../capture/picks.js';
 import type { Recorder } from '../capture/recorder.js';
 import { emptyTree } from '../git/diff.js';
+import { headCommit } from '../git/head.js';
 import { git } from '../git/run.js';
 
 /** What the commit hook knows of the commit being made. */
@@ -14,7 +15,9 @@ export interface CommitInProgress {
 
 /** Sessions whose agent lines (added or removed) are in the changes being committed. */
 export async function sessionsInIndex(rec: Recorder, repo: string, indexFile?: string, commit: CommitInProgress = {}): Promise<string[]> {
-  const head = (await git(repo, ['rev-parse', '--verify', '--quiet', commit.amend ? 'HEAD^' : 'HEAD'], { allowFailure: true })).trim();
+  const head = commit.amend
+    ? (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^'], { allowFailure: true })).trim()
+    : await headCommit(repo);
   let message = '';
   try {
     if (commit.messageFile) message = fs.readFileSync(commit.messageFile, 'utf8');
