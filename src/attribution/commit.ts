@@ -1,5 +1,5 @@
 import { diffFiles, emptyTree, type DiffTarget, type FileDiff } from '../git/diff.js';
-import { git, readObjects } from '../git/run.js';
+import { git, readBlobsPreferWorkTree, readObjects } from '../git/run.js';
 import type { CommitStore } from '../store/commits.js';
 import type { ProvenanceStore } from '../store/provenance.js';
 import { attributeFile, summarize, type AttributedFile, type CodeChanges, type LabelSource } from './code-changes.js';
@@ -42,7 +42,10 @@ export class CommitAttributor {
     const diffs = await diffFiles(repo, from, to);
     const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
     const specs = diffs.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
-    const blobs = await readObjects(repo, specs, env);
+    // the index being committed: most files are staged whole, so the work tree has their bytes
+    const blobs = 'index' in to
+      ? await readBlobsPreferWorkTree(repo, diffs.map((d) => d.path), diffs.map((d) => d.newOid), specs, env)
+      : await readObjects(repo, specs, env);
     const files: AttributedFile[] = [];
     for (let i = 0; i < diffs.length; i++) {
       const d = diffs[i]!;

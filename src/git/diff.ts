@@ -9,6 +9,8 @@ export interface FileDiff {
   path: string;
   oldPath: string;
   binary: boolean;
+  /** The new side's blob id (all zeros when git has not hashed a work-tree file). */
+  newOid: string;
   added: { line: number; text: string }[];
   removed: { line: number; text: string }[];
 }
@@ -52,7 +54,7 @@ function parseRaw(raw: string): { file: FileDiff; submodule: boolean }[] {
     const second = letter === 'R' || letter === 'C' ? parts[i++] ?? '' : first;
     const status: FileStatus = letter === 'A' || letter === 'C' ? 'created' : letter === 'D' ? 'deleted' : letter === 'R' ? 'renamed' : 'modified';
     const submodule = fields[0] === '160000' || fields[1] === '160000';
-    entries.push({ file: { status, path: second, oldPath: first, binary: false, added: [], removed: [] }, submodule });
+    entries.push({ file: { status, path: second, oldPath: first, binary: false, newOid: fields[3] ?? '', added: [], removed: [] }, submodule });
   }
   return entries;
 }

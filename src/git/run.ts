@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { TraceError } from '../errors.js';
 
@@ -83,4 +86,33 @@ export async function readObjects(cwd: string, specs: string[], env?: Record<str
     pos += size + 1;
   }
   return result;
+}
+
+/**
+ * The blobs `oids` name at `paths` of the work tree `top`: a work-tree file whose git hash is the
+ * blob's id is read from disk (the usual case when committing what was staged whole), the rest from
+ * git in one `cat-file --batch` run with `specs`.
+ */
+export async function readBlobsPreferWorkTree(
+  top: string, paths: string[], oids: string[], specs: string[], env?: Record<string, string | undefined>,
+): Promise<(Buffer | null)[]> {
+  const out: (Buffer | null)[] = paths.map((p, i) => workTreeBlob(path.join(top, p), oids[i] ?? ''));
+  const missing = out.flatMap((b, i) => (b ? [] : [i]));
+  const read = await readObjects(top, missing.map((i) => specs[i]!), env);
+  missing.forEach((i, k) => (out[i] = read[k] ?? null));
+  return out;
+}
+
+function workTreeBlob(file: string, oid: string): Buffer | null {
+  const algo = oid.length === 40 ? 'sha1' : oid.length === 64 ? 'sha256' : null;
+  if (!algo || /^0+$/.test(oid)) return null;
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile()) return null;
+    const bytes = fs.readFileSync(file);
+    const id = createHash(algo).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+    return id === oid ? bytes : null;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,8 @@ export interface SpoolEntry {
   kind: 'agent' | 'git';
   /** When the shim finished writing it (the file's mtime), in ns: the order of events. */
   order: bigint;
+  /** The shims' counter: the order of files with the same mtime (timestamps are only as fine as the kernel's tick). */
+  seq: number;
   /** The same instant in ms, and as ISO 8601. */
   atMs: number;
   ts: string;
@@ -55,6 +57,7 @@ export function listSpool(p: TracePaths): SpoolEntry[] {
       file,
       kind: m[5] === 'git' ? 'git' : 'agent',
       order,
+      seq: Number(m[1]),
       atMs,
       ts: new Date(Math.floor(atMs)).toISOString(),
       agent: m[3]!,
@@ -63,7 +66,7 @@ export function listSpool(p: TracePaths): SpoolEntry[] {
       doneFile: path.join(p.spoolBlobs, `${key}.done`),
     });
   }
-  return out.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.key < b.key ? -1 : 1));
+  return out.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.seq - b.seq || (a.key < b.key ? -1 : 1)));
 }
 
 /** Removes an entry (and its snapshot) once applied. */

@@ -202,10 +202,11 @@ export class TestRepo {
 
   spoolFiles(dir: 'new' | 'blobs' | 'dead' | 'tmp' = 'new'): string[] {
     try {
-      // in the order the daemon ingests them: by mtime (the shims name files only to keep them apart)
+      // in the order the daemon ingests them: by mtime, then by the shims' counter (the name's first field)
       const d = path.join(this.traceHome, 'spool', dir);
       const at = (n: string) => fs.statSync(path.join(d, n), { bigint: true }).mtimeNs;
-      return fs.readdirSync(d).sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a < b ? -1 : 1));
+      const seq = (n: string) => Number(/^\d+/.exec(n)?.[0] ?? 0);
+      return fs.readdirSync(d).sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : seq(a) - seq(b) || (a < b ? -1 : 1)));
     } catch {
       return [];
     }
