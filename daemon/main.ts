@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { Recorder } from '../src/capture/recorder.js';
 import { fileLogger } from '../src/log/logger.js';
+import { runningDaemonPid } from '../src/client/daemon-pid.js';
 import { checkSocketPath, tracePaths } from '../src/paths.js';
 import { buildServer } from '../src/server/build.js';
 import { ensureSpool } from '../src/spool/spool.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     lastActivity = Date.now();
   };
   let stopping: Promise<void> | null = null;
+  let socketIno = 0;
   const push = wirePush({ db, recorder, paths, log });
   const app = buildServer({
     recorder, paths, log, version: VERSION, startedAt, touch,
@@ -60,8 +62,10 @@ async function main(): Promise<void> {
   const poll = setInterval(() => {
     if (fs.readdirSync(paths.spoolNew).length > 0) drain();
     void recorder.maintain().catch(() => undefined);
-    // our state directory or socket was removed (uninstalled, a test's temp dir): nothing left to serve
-    if (!fs.existsSync(paths.socket) || !fs.existsSync(paths.db)) void shutdown('state directory removed');
+    // our state directory or socket was removed (uninstalled, a test's temp dir), or another daemon
+    // took the socket over: nothing left to serve
+    if (!fs.existsSync(paths.db)) void shutdown('state directory removed');
+    else if (socketIno !== 0 && socketIno !== inode(paths.socket)) void shutdown('socket removed or taken over');
     if (Date.now() - lastActivity > IDLE_MS) void shutdown('idle');
   }, POLL_MS);
 
@@ -71,12 +75,14 @@ async function main(): Promise<void> {
       log.info({ reason }, 'daemon stopping');
       clearInterval(poll);
       watcher.close();
-      await app.close().catch(() => undefined);
+      // closing the server unlinks the socket path: not when it is another daemon's now
+      const taken = socketIno !== 0 && ![socketIno, -1].includes(inode(paths.socket));
+      if (!taken) await app.close().catch(() => undefined);
       await push.stop();
       await recorder.drain().catch(() => undefined);
       await recorder.close();
       db.close();
-      fs.rmSync(paths.pidFile, { force: true });
+      if (readPid(paths.pidFile) === process.pid) fs.rmSync(paths.pidFile, { force: true });
       log.info('daemon stopped');
       process.exit(0);
     })();
@@ -86,13 +92,37 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
+  // one daemon per TRACE_HOME: two would ingest the same spool (clients wait for a busy one)
+  const other = runningDaemonPid(paths);
+  if (other !== null && other !== process.pid) {
+    log.warn({ pid: other }, 'another daemon is running: exiting');
+    process.stderr.write(`ai-trace daemon already running (pid ${other})\n`);
+    process.exit(0);
+  }
   fs.rmSync(paths.socket, { force: true });
   await app.listen({ path: paths.socket });
   fs.chmodSync(paths.socket, 0o600);
+  socketIno = fs.statSync(paths.socket).ino;
   fs.writeFileSync(paths.pidFile, String(process.pid), { mode: 0o600 });
   log.info({ version: VERSION, socket: paths.socket }, 'daemon listening');
   push.start();
   drain();
+}
+
+function readPid(file: string): number {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim());
+  } catch {
+    return 0;
+  }
+}
+
+function inode(file: string): number {
+  try {
+    return fs.statSync(file).ino;
+  } catch {
+    return -1;
+  }
 }
 
 main().catch((err: Error) => {

@@ -7,6 +7,7 @@ import { cleanGitEnv } from '../git/run.js';
 import { checkSocketPath, daemonArgv, type TracePaths } from '../paths.js';
 import { PROTOCOL_VERSION, type HelloResponse } from '../protocol/types.js';
 import { VERSION } from '../version.js';
+import { runningDaemonPid } from './daemon-pid.js';
 import { acquireStartLock, alive } from './start-lock.js';
 
 export { alive };
@@ -77,6 +78,7 @@ export async function connect(paths: TracePaths, options: { start?: boolean } = 
   checkSocketPath(paths.socket);
   const client = new DaemonClient(paths);
   let hello = await client.hello();
+  if (!hello) hello = await busyDaemon(paths, client);
   if (hello && (hello.protocol !== PROTOCOL_VERSION || hello.version !== VERSION)) {
     await stopDaemon(client, hello.pid);
     hello = null;
@@ -90,11 +92,29 @@ export async function connect(paths: TracePaths, options: { start?: boolean } = 
   return client;
 }
 
+/**
+ * A daemon that is alive but did not answer (busy on a loaded machine) is waited for, never doubled:
+ * two daemons would ingest the same spool. One that stays silent that long is hung: it is killed
+ * (its work is crash-safe) and a new one starts.
+ */
+async function busyDaemon(paths: TracePaths, client: DaemonClient): Promise<HelloResponse | null> {
+  const pid = runningDaemonPid(paths);
+  if (pid === null) return null;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && alive(pid)) {
+    const hello = await client.hello();
+    if (hello) return hello;
+    await sleep(100);
+  }
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  return null;
+}
+
 async function startDaemon(paths: TracePaths, client: DaemonClient): Promise<void> {
   fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
   const release = await acquireStartLock(paths.startLock, START_TIMEOUT_MS);
   try {
-    if (await client.hello()) return; // another client started it while we waited
+    if ((await client.hello()) || (await busyDaemon(paths, client))) return; // another client started it while we waited
     fs.mkdirSync(paths.logDir, { recursive: true, mode: 0o700 });
     const out = fs.openSync(path.join(paths.logDir, 'daemon.stderr.log'), 'a', 0o600);
     const child = spawn(process.execPath, daemonArgv(), {

@@ -225,6 +225,11 @@ export class TestRepo {
     }
   }
 
+  /** Pids of the live daemon processes (dist/daemon/main.js) of this TRACE_HOME (Linux). */
+  daemonProcesses(): number[] {
+    return processesOf(this.traceHome).filter((p) => p.daemon).map((p) => p.pid);
+  }
+
   /** `trace daemon stop`; throws when it fails. */
   stopDaemon(): void {
     if (!fs.existsSync(this.traceHome)) return;
