@@ -71,8 +71,9 @@ marks=
 [ -d "$gd/chainloop-trace" ] && marks="$gd/chainloop-trace"
 trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top trace_marks=$marks \
   trace_log=${marks:+$marks/log.txt} trace_prefix="$seq-$$ $agent $event" \
-  awk -f "$shims/edit-event.awk" 2> /dev/null
-# awk stopped early (a directory for a path, no awk): the event is complete all the same
-[ -f "$spool/blobs/$id.done" ] && exit 0
+  awk -f "$shims/edit-event.awk" 2> /dev/null && exit 0
+# awk stopped early (a directory for a path, no awk at all): the event is complete all the same. (Not
+# `.done` tested: the daemon may have applied the event and removed it already.)
+[ -f "$spool/new/$id.json" ] || cat > "$spool/new/$id.json" 2> /dev/null
 : > "$spool/blobs/$id.done"
 log "snapshot-failed"

@@ -70,6 +70,27 @@ describe('the edit hook snapshot', () => {
     expect(fs.existsSync(path.join(t.repo, '.git', 'chainloop-trace', 'ai-pending'))).toBe(true);
   });
 
+  it('still records the event where there is no awk: the payload kept, no snapshot, the log says so', () => {
+    const t = pool.create();
+    const bin = path.join(t.root, 'bin-without-awk');
+    fs.mkdirSync(bin);
+    for (const tool of ['sh', 'cat', 'mkdir', 'rm', 'git', 'readlink']) {
+      const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      fs.symlinkSync(found, path.join(bin, tool));
+    }
+    const file = path.join(t.repo, 'x.txt');
+    fs.writeFileSync(file, 'x\n');
+    const command = hookCommands(t.repo, 'PreToolUse', 'Edit')[0]!;
+    const payload = JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: file } });
+    const r = spawnSync(`${bin}/sh`, ['-c', command], { cwd: t.repo, input: payload, env: { ...t.env, PATH: bin, CLAUDE_PROJECT_DIR: t.repo }, encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
+    const [name] = t.spoolFiles('new');
+    expect(fs.readFileSync(path.join(t.traceHome, 'spool', 'new', name!), 'utf8')).toBe(payload);
+    const key = name!.replace(/\.json$/, '');
+    expect(fs.existsSync(path.join(blobs(t), `${key}.done`))).toBe(true);
+    expect(t.hookLog().at(-1)).toMatch(/ claude PreToolUse +snapshot-failed$/);
+  });
+
   it('works through `trace-hook` on PATH (a link into the package), as for a teammate whose settings name another path', () => {
     const t = pool.create();
     const bin = path.join(t.root, 'bin');
