@@ -111,7 +111,10 @@ trace_spool() {
     for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
     [ "$trace_name" = pre-push ] && trace_tokens
     printf -- '--\n'
-    if [ -n "$trace_in" ]; then cat "$trace_in"; elif [ "$trace_name" = pre-push ]; then cat; fi
+    if [ -n "$trace_in" ]; then cat "$trace_in"
+    elif [ "$trace_name" = pre-push ]; then # a line per pushed ref: builtins, no cat process
+      while IFS= read -r trace_l || [ -n "$trace_l" ]; do printf '%s\n' "$trace_l"; done
+    fi
   } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
