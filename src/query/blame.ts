@@ -30,7 +30,9 @@ const ZERO = /^0+$/;
  * recorded are `base`; uncommitted lines take their labels from the file's provenance.
  */
 export async function blameFile(rec: Recorder, repo: string, file: string, rev?: string): Promise<BlameResponse> {
-  const args = ['blame', '--line-porcelain', ...(rev ? [rev] : []), '--', file];
+  // --porcelain (not --line-porcelain): commit details and the file name once per commit, a
+  // fraction of the output on a long file
+  const args = ['blame', '--porcelain', ...(rev ? [rev] : []), '--', file];
   const out = await git(repo, args, { allowFailure: true });
   if (!out.trim()) {
     if (!rev && fs.existsSync(path.join(repo, file))) return uncommittedOnly(rec, repo, file);
@@ -40,6 +42,7 @@ export async function blameFile(rec: Recorder, repo: string, file: string, rev?:
   const models = new Map<string, string | undefined>();
   let workingLabels: Label[] | null | undefined;
   const lines: BlameLine[] = [];
+  const filenames = new Map<string, string>(); // the path in each commit, given with its first line
   let sha = '';
   let orig = 0;
   let final = 0;
@@ -54,7 +57,11 @@ export async function blameFile(rec: Recorder, repo: string, file: string, rev?:
       sha = head[1]!;
       orig = Number(head[2]);
       final = Number(head[3]);
-    } else if (l.startsWith('filename ')) filename = l.slice(9);
+      filename = filenames.get(sha) ?? file;
+    } else if (l.startsWith('filename ')) {
+      filename = l.slice(9);
+      filenames.set(sha, filename);
+    }
   }
   return { file, lines };
 
