@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { TraceError } from '../errors.js';
-import { cleanGitEnv as cleanRepoEnv } from '../git/run.js';
+import { cleanGitEnv as cleanRepoEnv, loadExeca } from '../git/run.js';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
 import { bundleDigest } from './destination.js';
 
@@ -72,6 +71,7 @@ async function runGit(
   args: string[],
   opts: { env: NodeJS.ProcessEnv; input?: string; timeout?: number },
 ): Promise<GitResult> {
+  const { execa } = await loadExeca();
   const res = await execa('git', ['-C', repo, ...args], {
     env: opts.env,
     extendEnv: false,

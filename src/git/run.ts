@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { TraceError } from '../errors.js';
+
+let execaModule: Promise<typeof import('execa')> | undefined;
+
+/**
+ * execa, imported on the first git run: the import alone takes ~100 ms, which a CLI command that only
+ * talks to the daemon (status, session, log) never needs to pay.
+ */
+export function loadExeca(): Promise<typeof import('execa')> {
+  return (execaModule ??= import('execa'));
+}
 
 /** Variables git sets for hooks that would point a child git at the wrong repository or index. */
 const REPO_LOCAL_VARS = [
@@ -29,6 +38,7 @@ export interface GitOptions {
 
 /** Runs git in `cwd` and returns stdout; a failure becomes a GIT_FAILED TraceError naming the command. */
 export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
+  const { execa } = await loadExeca();
   const r = await execa('git', args, {
     cwd,
     env: { ...cleanGitEnv(), ...options.env },
@@ -45,6 +55,7 @@ export async function git(cwd: string, args: string[], options: GitOptions = {})
 
 /** Like `git` but returns the raw stdout bytes. */
 export async function gitBuffer(cwd: string, args: string[], options: GitOptions = {}): Promise<Buffer> {
+  const { execa } = await loadExeca();
   const r = await execa('git', args, {
     cwd,
     env: { ...cleanGitEnv(), ...options.env },
