@@ -96,11 +96,12 @@ trace_tokens() {
   return 0
 }
 
-# Leaves a git event in the per-user spool for the daemon: header lines, "--", then stdin.
+# Leaves a git event in the per-user spool for the daemon: header lines, "--", stdin, then "-- end"
+# (written straight into spool/new, no rename: the daemon waits for the end line).
 trace_spool() {
   umask 077 # a pre-push event may carry tokens; nothing else is written after this
   trace_sp="$trace_home/spool"
-  [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/tmp" "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 0
+  [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 0
   { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
   case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
   trace_seq=$((trace_seq + 1))
@@ -115,7 +116,8 @@ trace_spool() {
     elif [ "$trace_name" = pre-push ]; then # a line per pushed ref: builtins, no cat process
       while IFS= read -r trace_l || [ -n "$trace_l" ]; do printf '%s\n' "$trace_l"; done
     fi
-  } > "$trace_sp/tmp/$trace_id" && mv "$trace_sp/tmp/$trace_id" "$trace_sp/new/$trace_id.git"
+    printf -- '-- end\n'
+  } > "$trace_sp/new/$trace_id.git"
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)

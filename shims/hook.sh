@@ -25,7 +25,7 @@ elif [ -d /System/Library ]; then home="$HOME/Library/Application Support/ai-tra
 else home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
 fi
 spool="$home/spool"
-[ -d "$spool/new" ] || mkdir -p "$spool/tmp" "$spool/new" "$spool/blobs" 2>/dev/null || exit 0
+[ -d "$spool/new" ] || mkdir -p "$spool/new" "$spool/blobs" 2>/dev/null || exit 0
 
 { read -r seq < "$spool/seq"; } 2>/dev/null
 case $seq in '' | *[!0-9]*) seq=0 ;; esac

@@ -13,7 +13,6 @@ export interface TracePaths {
   startLock: string;
   pidFile: string;
   spool: string;
-  spoolTmp: string;
   spoolNew: string;
   spoolBlobs: string;
   spoolDead: string;
@@ -47,7 +46,6 @@ export function tracePaths(env: NodeJS.ProcessEnv = process.env): TracePaths {
     startLock: path.join(runDir, 'start.lock'),
     pidFile: path.join(runDir, 'daemon.pid'),
     spool,
-    spoolTmp: path.join(spool, 'tmp'),
     spoolNew: path.join(spool, 'new'),
     spoolBlobs: path.join(spool, 'blobs'),
     spoolDead: path.join(spool, 'dead'),

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tracePaths } from '../src/paths.js';
-import { ensureSpool, listSpool } from '../src/spool/spool.js';
+import { ensureSpool, gitSpoolComplete, listSpool, parseGitSpool } from '../src/spool/spool.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,5 +30,16 @@ describe('listSpool', () => {
     const earlier = new Date(tick.getTime() - 4);
     fs.utimesSync(path.join(p.spoolNew, '11-300-git-post-commit.git'), earlier, earlier);
     expect(listSpool(p).map((e) => e.key)).toEqual(['11-300-git-post-commit', '2-50-claude-SessionStart', '9-100-claude-PreToolUse-e', '10-200-claude-PostToolUse-e']);
+  });
+});
+
+describe('git spool files', () => {
+  it('are complete with their end line, which is not part of stdin', () => {
+    const text = 'ai-trace-git 1\nhook pre-push\nrepo /r\ngitdir /r/.git\narg origin\n--\nrefs/heads/main a refs/heads/main b\n-- end\n';
+    expect(gitSpoolComplete(text)).toBe(true);
+    expect(gitSpoolComplete(text.slice(0, -3))).toBe(false);
+    expect(gitSpoolComplete('ai-trace-git 1\nhook post-commit\nrepo /r\n--\n')).toBe(false);
+    expect(parseGitSpool(text)).toMatchObject({ hook: 'pre-push', repo: '/r', args: ['origin'], stdin: 'refs/heads/main a refs/heads/main b\n' });
+    expect(parseGitSpool('ai-trace-git 1\nhook post-commit\nrepo /r\narg head=abc\n--\n-- end\n')).toMatchObject({ hook: 'post-commit', stdin: '' });
   });
 });

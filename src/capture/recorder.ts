@@ -10,7 +10,7 @@ import { EDIT_TOOLS, type HookEvent } from '../agents/events.js';
 import { readObjects } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
-import { consume, deadLetter, listSpool, parseGitSpool, type GitSpoolEvent, type SpoolEntry } from '../spool/spool.js';
+import { consume, deadLetter, gitSpoolComplete, listSpool, parseGitSpool, type GitSpoolEvent, type SpoolEntry } from '../spool/spool.js';
 import { BlobStore } from '../store/blobs.js';
 import { CommitStore } from '../store/commits.js';
 import type { DB } from '../store/db.js';
@@ -320,7 +320,7 @@ export class Recorder {
   }
 
   private async applyGit(entry: SpoolEntry): Promise<void> {
-    const ev = parseGitSpool(fs.readFileSync(entry.file, 'utf8'));
+    const ev = parseGitSpool(await this.readGitSpool(entry));
     // let git finish sending the push before building, signing and delivering compete with it for the
     // CPU; the event stays in the spool meanwhile, so a stop here loses nothing
     const wait = ev.hook === 'pre-push' ? PUSH_SETTLE_MS - (Date.now() - entry.atMs) : 0;
@@ -337,6 +337,19 @@ export class Recorder {
     }
     if (this.pushSink) await this.pushSink.onGitEvent(ev);
     this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
+  }
+
+  /**
+   * A git hook's spool file, once the shim has written its end line; one without it is taken as it is
+   * once nothing has written to it for SETTLE_MS (a hook that was killed, or written by an older shim).
+   */
+  private async readGitSpool(entry: SpoolEntry): Promise<string> {
+    for (;;) {
+      const text = fs.readFileSync(entry.file, 'utf8');
+      const idle = Date.now() - fs.statSync(entry.file).mtimeMs;
+      if (gitSpoolComplete(text) || idle >= SETTLE_MS) return text;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Attributes and stores a commit, then updates the hooks' markers for its repository. */

@@ -25,7 +25,7 @@ export interface SpoolEntry {
 const NAME = /^(\d+)-(\d+)-([a-z0-9_]+)-([A-Za-z0-9_-]+)\.(json|git)$/;
 
 export function ensureSpool(p: TracePaths): void {
-  for (const d of [p.home, p.spool, p.spoolTmp, p.spoolNew, p.spoolBlobs, p.spoolDead]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [p.home, p.spool, p.spoolNew, p.spoolBlobs, p.spoolDead]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
 }
 
 /** The spool's waiting entries, oldest first; files with names no shim writes are dead-lettered. */
@@ -99,7 +99,16 @@ export interface GitSpoolEvent {
   tokens?: Record<string, string>;
 }
 
+/** The last line of a complete git spool file (the shim writes it straight into spool/new). */
+export const GIT_SPOOL_END = '-- end\n';
+
+/** True when the shim has finished writing this git spool file. */
+export function gitSpoolComplete(text: string): boolean {
+  return text.endsWith(`\n${GIT_SPOOL_END}`);
+}
+
 export function parseGitSpool(text: string): GitSpoolEvent {
+  if (gitSpoolComplete(text)) text = text.slice(0, -GIT_SPOOL_END.length);
   const sep = text.indexOf('\n--\n');
   const head = sep >= 0 ? text.slice(0, sep) : text;
   const stdin = sep >= 0 ? text.slice(sep + 4) : '';

@@ -200,7 +200,7 @@ export class TestRepo {
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   }
 
-  spoolFiles(dir: 'new' | 'blobs' | 'dead' | 'tmp' = 'new'): string[] {
+  spoolFiles(dir: 'new' | 'blobs' | 'dead' = 'new'): string[] {
     try {
       // in the order the daemon ingests them: by mtime, then by the shims' counter (the name's first field)
       const d = path.join(this.traceHome, 'spool', dir);

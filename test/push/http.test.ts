@@ -74,7 +74,7 @@ function checkNoTokenLeak(t: TestRepo, token = TOKEN): void {
   expect(t.hookLog().join('\n')).not.toContain(token);
   expect(t.trace('status').stdout).not.toContain(token);
   expect(JSON.stringify(status(t))).not.toContain(token);
-  for (const dir of ['new', 'tmp', 'dead'] as const) {
+  for (const dir of ['new', 'dead'] as const) {
     for (const f of t.spoolFiles(dir)) expect(fs.readFileSync(path.join(t.traceHome, 'spool', dir, f), 'utf8')).not.toContain(token);
   }
 }
