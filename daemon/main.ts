@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Recorder } from '../src/capture/recorder.js';
 import { fileLogger } from '../src/log/logger.js';
-import { runningDaemonPid } from '../src/client/daemon-pid.js';
+import { pidFileValue, runningDaemonPid } from '../src/client/daemon-pid.js';
 import { checkSocketPath, tracePaths } from '../src/paths.js';
 import { buildServer } from '../src/server/build.js';
 import { ensureSpool } from '../src/spool/spool.js';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       await recorder.drain().catch(() => undefined);
       await recorder.close();
       db.close();
-      if (readPid(paths.pidFile) === process.pid) fs.rmSync(paths.pidFile, { force: true });
+      if (pidFileValue(paths) === process.pid) fs.rmSync(paths.pidFile, { force: true });
       log.info('daemon stopped');
       process.exit(0);
     })();
@@ -107,14 +107,6 @@ async function main(): Promise<void> {
   log.info({ version: VERSION, socket: paths.socket }, 'daemon listening');
   push.start();
   drain();
-}
-
-function readPid(file: string): number {
-  try {
-    return Number(fs.readFileSync(file, 'utf8').trim());
-  } catch {
-    return 0;
-  }
 }
 
 function inode(file: string): number {

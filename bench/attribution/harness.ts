@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { alive } from '../../src/client/start-lock.js';
 import { packageRoot } from '../../src/paths.js';
 import { ScriptedSession, writeTranscript } from '../../src/demo/claude-driver.js';
 import { ai, BASE, Doc, isAiOrigin, sessionName, splitText, type Origin } from './doc.js';
@@ -839,15 +840,6 @@ export function formatRanges(ranges: readonly Range[]): string {
 
 function mapRanges(by: Record<string, Range[]>): Record<string, string> {
   return Object.fromEntries(Object.entries(by).map(([k, v]) => [k, formatRanges(v)]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A small line diff for harness errors. */

@@ -9,13 +9,8 @@ import { alive } from './start-lock.js';
  * else null.
  */
 export function runningDaemonPid(paths: TracePaths): number | null {
-  let pid = 0;
-  try {
-    pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  const pid = pidFileValue(paths);
+  if (pid === null || !alive(pid)) return null;
   if (process.platform === 'linux') {
     try {
       if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main.js')) return null;
@@ -27,4 +22,14 @@ export function runningDaemonPid(paths: TracePaths): number | null {
     }
   }
   return pid;
+}
+
+/** The pid the daemon's pid file names, or null (no file, or not a pid). */
+export function pidFileValue(paths: TracePaths): number | null {
+  try {
+    const pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }

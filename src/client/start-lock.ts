@@ -44,7 +44,8 @@ export function alive(pid: number): boolean {
   return !zombie(pid);
 }
 
-function zombie(pid: number): boolean {
+/** True for an exited process its parent has not reaped yet (Linux; elsewhere false). */
+export function zombie(pid: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

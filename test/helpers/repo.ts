@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alive, zombie } from '../../src/client/start-lock.js';
 import { ScriptedSession, writeTranscript } from '../../src/demo/claude-driver.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -240,14 +241,14 @@ export class TestRepo {
   /** Stops the daemon (killing it if `trace daemon stop` failed) and removes everything. */
   cleanup(): void {
     const pid = this.daemonPid();
-    if (pid && isAlive(pid)) {
+    if (pid && alive(pid)) {
       try {
         this.stopDaemon();
       } catch {
         /* fall through to the kill below */
       }
     }
-    if (pid && isAlive(pid)) {
+    if (pid && alive(pid)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -273,23 +274,6 @@ export class TestRepo {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !isZombie(pid);
-  } catch {
-    return false;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -303,7 +287,7 @@ function processesOf(traceHome: string): { pid: number; daemon: boolean }[] {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      if (!fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(want) || isZombie(Number(name))) continue;
+      if (!fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(want) || zombie(Number(name))) continue;
       const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
       // only ai-trace's own node processes (the daemon, a `trace … daemon start`), never the test's shells
       if (!cmd.includes('daemon')) continue;

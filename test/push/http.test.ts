@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { alive } from '../../src/client/start-lock.js';
 import { RepoPool } from '../helpers/repo.js';
 import {
   addBareRemote,
@@ -185,12 +186,3 @@ describe('http delivery through the daemon', () => {
     checkNoTokenLeak(t);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
