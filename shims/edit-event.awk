@@ -43,9 +43,9 @@ function field(s, key,   i, v) {
 }
 
 # Copies src to dst byte for byte; no dst when src cannot be read (a file the tool creates). A first
-# pass by lines measures the file: up to 4 MB it is read again as one record, split only at a sequence
-# no text file holds (put back between records; lost only if the file ends with it); a larger file
-# goes to cp.
+# pass by lines measures the file: up to 4 MB it is read again as one record, split only at \001,
+# which text files do not hold (put back between records; lost only if the file ends with it; one
+# character, so every awk takes it literally); a larger file goes to cp.
 function snapshot(src, dst,   sep, line, size, n, r) {
   RS = "\n"
   size = 0
@@ -53,7 +53,7 @@ function snapshot(src, dst,   sep, line, size, n, r) {
   close(src)
   if (r < 0) return
   if (size > 4194304) { system("exec cp -- " quote(src) " " quote(dst)); return }
-  sep = "\001\002\003\004"
+  sep = "\001"
   RS = sep
   n = 0
   while ((getline line < src) > 0) printf (n++ ? sep : "") "%s", line > dst
