@@ -27,6 +27,8 @@ export interface AttributeOptions {
   extra?: ExtraSources;
   parent?: string | null;
   useProvenance?: boolean;
+  /** Read a new blob from the work tree when its git hash matches (the index, a commit just made). */
+  preferWorkTree?: boolean;
 }
 
 /** Computes commit attribution from provenance maps; work is proportional to the files in the diff. */
@@ -38,12 +40,12 @@ export class CommitAttributor {
 
   /** Attributes `from → to` in `repo`; `to` is a commit or the index being committed. */
   async attributeDiff(repo: string, from: string, to: DiffTarget, opts: AttributeOptions = {}): Promise<DiffAttribution> {
-    const { extra, parent, useProvenance = true } = opts;
+    const { extra, parent, useProvenance = true, preferWorkTree = 'index' in to } = opts;
     const diffs = await diffFiles(repo, from, to);
     const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
     const specs = diffs.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
-    // the index being committed: most files are staged whole, so the work tree has their bytes
-    const blobs = 'index' in to
+    // what is being (or was just) committed is mostly the work tree's bytes: no git process for those
+    const blobs = preferWorkTree
       ? await readBlobsPreferWorkTree(repo, diffs.map((d) => d.path), diffs.map((d) => d.newOid), specs, env)
       : await readObjects(repo, specs, env);
     const files: AttributedFile[] = [];
@@ -80,7 +82,7 @@ export class CommitAttributor {
   /** Attributes a commit against its first parent and stores the result. */
   async recordCommit(repo: string, sha: string, extra?: ExtraSources): Promise<DiffAttribution & { parent: string | null }> {
     const parent = (await git(repo, ['rev-parse', '--verify', '--quiet', `${sha}^`], { allowFailure: true })).trim() || null;
-    const result = await this.attributeDiff(repo, parent ?? (await emptyTree(repo)), { commit: sha }, { extra, parent });
+    const result = await this.attributeDiff(repo, parent ?? (await emptyTree(repo)), { commit: sha }, { extra, parent, preferWorkTree: true });
     const trailer = await trailerSessions(repo, sha);
     const sessions = [...new Set([...result.sessions, ...trailer])].sort();
     this.commits.save({ repo, sha, parent, sessions, codeChanges: result.codeChanges, createdAt: new Date().toISOString() }, result.fileLabels);
