@@ -85,7 +85,8 @@ describe('requireTrace', () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/attestations`;
     const t = pool.create({ files: { 'README.md': '# demo\n' } });
-    Object.assign(t.env, { TRACE_RETRY_BASE_MS: '2000', TRACE_RETRY_MAX_MS: '4000' });
+    // the next attempt is far away, so the job is still waiting when `trace status` is read
+    Object.assign(t.env, { TRACE_RETRY_BASE_MS: '600000', TRACE_RETRY_MAX_MS: '600000' });
     const bare = addBareRemote(t);
     configure(t, `requireTrace: false\ndestinations:\n  - type: http\n    url: ${url}\n`);
     const traced = tracedCommit(t, 'src/y.js', 'export const y = 2;\n');
