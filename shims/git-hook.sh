@@ -101,7 +101,7 @@ trace_tokens() {
 trace_spool() {
   umask 077 # a pre-push event may carry tokens; nothing else is written after this
   trace_sp="$trace_home/spool"
-  [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 0
+  [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 1
   { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
   case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
   trace_seq=$((trace_seq + 1))
@@ -117,10 +117,53 @@ trace_spool() {
       while IFS= read -r trace_l || [ -n "$trace_l" ]; do printf '%s\n' "$trace_l"; done
     fi
     printf -- '-- end\n'
-  } > "$trace_sp/new/$trace_id.git"
+  } > "$trace_sp/new/$trace_id.git" || return 1
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
+  return 0
+}
+
+# Asks the running daemon for this commit's trailer: the question goes into the spool (after every
+# agent event before it) and the answer comes back on this work tree's FIFO: "<spool key> ok" (done),
+# or "<spool key> trailer <ids>" for the hook to add. No curl or node: either costs more than all the rest. A watchdog ends the wait within a second of the
+# daemon's exit, or after 20 s; the question is then withdrawn. False when no "ok" came.
+trace_ask() {
+  [ -S "$trace_sock" ] || return 1
+  trace_dpid=
+  { read -r trace_dpid < "$trace_home/run/daemon.pid"; } 2>/dev/null # no newline at its end: read "fails"
+  case $trace_dpid in '' | *[!0-9]*) return 1 ;; esac
+  kill -0 "$trace_dpid" 2>/dev/null || return 1
+  trace_fifo="$trace_dir/answer.${trace_wd##*/}"
+  [ -p "$trace_fifo" ] || { rm -f "$trace_fifo" && mkfifo -m 600 "$trace_fifo"; } 2>/dev/null || return 1
+  exec 3<>"$trace_fifo" || return 1 # read-write: opening never blocks, and the wait has no end of file
+  trace_ppid_arg="ppid=$PPID"
+  if [ ! -r "/proc/$PPID/cmdline" ]; then trace_ppid_arg="cmd=$(ps -o args= -p "$PPID" 2>/dev/null)"; fi
+  if ! trace_spool "msg=$1" "index=${GIT_INDEX_FILE-}" "$trace_ppid_arg" "out=$2" "reply=$trace_fifo"; then
+    exec 3<&-
+    return 1
+  fi
+  (
+    trace_i=0
+    while [ "$trace_i" -lt 20 ] && kill -0 "$trace_dpid" 2>/dev/null; do sleep 1 3<&-; trace_i=$((trace_i + 1)); done
+    echo "$trace_id timeout" >&3
+  ) < /dev/null > /dev/null 2>&1 &
+  trace_watchdog=$!
+  trace_got=
+  while IFS=' ' read -r trace_key trace_got <&3; do
+    [ "$trace_key" = "$trace_id" ] && break
+    trace_got=
+  done
+  kill "$trace_watchdog" 2>/dev/null
+  exec 3<&-
+  case $trace_got in
+    ok) return 0 ;;
+    'trailer '?*) git interpret-trailers --in-place --if-exists replace --if-missing add \
+      --trailer "Chainloop-Trace-Sessions: ${trace_got#trailer }" "$1" && return 0 ;;
+  esac
+  rm -f "$trace_sp/new/$trace_id.git" # withdrawn: the daemon must not write into the message later
+  printf '%s git %s no answer from the daemon (%s)\n' "$trace_seq-$$" "$trace_name" "${trace_got:-none}" >> "$trace_dir/log.txt" 2>/dev/null
+  return 1
 }
 
 # True when this commit may carry agent lines: an agent edit is waiting to be committed, or git is
@@ -185,20 +228,16 @@ case $trace_name in
         case $trace_line in [Cc][Hh][Aa][Ii][Nn][Ll][Oo][Oo][Pp]-[Tt][Rr][Aa][Cc][Ee]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Ss]:*) trace_done 0 ;; esac
       done < "$1"
     fi
-    # the git command running the hook: `--amend` counts HEAD's own changes too
+    trace_out=
+    [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
+    if trace_ask "$1" "$trace_out"; then
+      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" > "$trace_carry_file"
+      trace_done 0
+    fi
+    # no daemon answered: node starts it and asks, with the git command running the hook (`--amend`
+    # counts HEAD's own changes too)
     if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
     else trace_cmd=$(ps -o args= -p "$PPID" 2>/dev/null)
-    fi
-    trace_out=/dev/null
-    [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
-    # a running daemon answers over its socket (cheap); otherwise node starts it and asks
-    if [ -S "$trace_sock" ] && command -v curl >/dev/null 2>&1; then
-      if curl -sf -m 30 --unix-socket "$trace_sock" --data-urlencode "repo=$PWD" --data-urlencode "messageFile=$1" \
-        --data-urlencode "indexFile=${GIT_INDEX_FILE-}" --data-urlencode "gitCommand=${trace_cmd-}" \
-        -o "$trace_out" http://ai-trace/v1/hooks/commit-msg 2>/dev/null; then
-        [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" > "$trace_carry_file"
-        trace_done 0
-      fi
     fi
     TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
   post-commit)

@@ -1,7 +1,8 @@
 // Benchmark 2 (issue 2): `git commit` of a small change in a repository after `trace init` against the
 // same commit in an identical repository without ai-trace's git hooks, interleaved (the order turns
 // every iteration). A third identical repository has the same three commit hooks as empty
-// `#!/bin/sh` scripts: what git itself spends running hook processes, the floor of any hook. Cases:
+// `#!/bin/sh` scripts: what git itself spends running hook processes, the floor of any hook; a fourth
+// has only the two the issue's contract requires on a commit (commit-msg, post-commit). Cases:
 //  - human, fresh: no agent ever edited in the repository (the hooks' fast path), in a 100-file
 //    repository and in a 3,000-file one (a commit costs more there; the hooks cost the same);
 //  - after agent edit: an Edit went through the Claude hooks and the daemon ingested it, so commit-msg
@@ -22,35 +23,38 @@ const TARGET = { max: 1.25, on: 'ratio', text: '≤ 1.25× plain' };
 const FILES = 100;
 const LARGE_FILES = 3000;
 const COMMIT_HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit'];
+const CONTRACT_HOOKS = ['commit-msg', 'post-commit'];
 
-/** Three identical repositories with `n` files: after `trace init`, plain, and with empty commit hooks. */
-function makeTrio(ctx, tag, n, env) {
+/** Four identical repositories with `n` files: after `trace init`, plain, and with empty commit hooks (all three; the contract's two). */
+function makeRepoSet(ctx, tag, n, env) {
   const files = {};
   for (let i = 0; i < n; i++) files[`src/mod${i}.ts`] = sourceFile(60, i);
   files['README.md'] = '# bench\n';
   const traced = makeRepo(ctx.dir(`${tag}-traced`), files, env);
   const plain = makeRepo(ctx.dir(`${tag}-plain`), files, env);
   const empty = makeRepo(ctx.dir(`${tag}-empty-hooks`), files, env);
+  const empty2 = makeRepo(ctx.dir(`${tag}-empty-contract-hooks`), files, env);
   trace(['init', '--project', 'bench'], { cwd: traced, env });
   // same content in all: the others get the committed config files, not the git hooks
-  for (const repo of [plain, empty]) {
+  for (const repo of [plain, empty, empty2]) {
     for (const f of ['.chainloop.yml', '.claude/settings.json']) {
       fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
       fs.copyFileSync(path.join(traced, f), path.join(repo, f));
     }
   }
   for (const h of COMMIT_HOOKS) fs.writeFileSync(path.join(empty, '.git', 'hooks', h), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-  for (const repo of [traced, plain, empty]) {
+  for (const h of CONTRACT_HOOKS) fs.writeFileSync(path.join(empty2, '.git', 'hooks', h), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  for (const repo of [traced, plain, empty, empty2]) {
     git(repo, ['add', '-A'], env);
     git(repo, ['commit', '-q', '-m', 'add ai-trace config'], env);
   }
-  return { traced, plain, empty, files: n };
+  return { traced, plain, empty, empty2, files: n };
 }
 
 export async function run(ctx) {
   const { env, home } = ctx.traceHome('commit');
-  const small = makeTrio(ctx, 'commit', FILES, env);
-  const large = makeTrio(ctx, 'commit-large', LARGE_FILES, env);
+  const small = makeRepoSet(ctx, 'commit', FILES, env);
+  const large = makeRepoSet(ctx, 'commit-large', LARGE_FILES, env);
   const { traced, plain } = small;
   const traceDir = path.join(traced, '.git', 'chainloop-trace');
   const marker = path.join(traceDir, 'ai-pending');
@@ -72,27 +76,27 @@ export async function run(ctx) {
       tracedSamples.push(commit(traced, msg));
     }
   };
-  /** `count` human commits (a one-line change to one file) in each repository of a trio, after 2 warm-ups. */
-  const humanCommits = (trio, count, tag) => {
-    const repos = [trio.traced, trio.plain, trio.empty];
+  /** `count` human commits (a one-line change to one file) in each repository of a set, after 2 warm-ups. */
+  const humanCommits = (set, count, tag) => {
+    const repos = [set.traced, set.plain, set.empty, set.empty2];
     const samples = repos.map(() => []);
     const seen = {};
     for (let i = -2; i < count; i++) {
-      const rel = `src/mod${(i + 2 + (tag === 'after' ? 30 : 0)) % trio.files}.ts`;
+      const rel = `src/mod${(i + 2 + (tag === 'after' ? 30 : 0)) % set.files}.ts`;
       for (const repo of repos) change(repo, rel, `${tag}${i + 2}`);
-      if (trio === small) {
+      if (set === small) {
         const m = markers() || 'none';
         seen[m] = (seen[m] ?? 0) + 1;
       }
       for (let k = 0; k < repos.length; k++) {
-        const j = (k + i + 2) % repos.length; // each repository commits first, second and third in turn
+        const j = (k + i + 2) % repos.length; // each repository commits first, second, … in turn
         const ms = commit(repos[j], i < 0 ? 'warm-up' : `change ${i}`);
         if (i >= 0) samples[j].push(ms);
       }
       waitUntil(() => spoolWaiting(home) === 0, 15_000);
     }
-    const [T, P, E] = samples;
-    return { T, P, E, seen };
+    const [T, P, E, E2] = samples;
+    return { T, P, E, E2, seen };
   };
 
   // the daemon is running, as on a developer's machine
@@ -163,6 +167,11 @@ export async function run(ctx) {
     rows.push(row({
       bench: name, figure: `  the same, ${COMMIT_HOOKS.length} empty hooks`, value: he.median, p95: he.p95,
       baseline: { name: 'no hooks', value: hp.median, p95: hp.p95 }, detail: { note: "git's own cost of running the hook processes" },
+    }));
+    const he2 = stats(r.E2);
+    rows.push(row({
+      bench: name, figure: `  the same, ${CONTRACT_HOOKS.join(' + ')} empty`, value: he2.median, p95: he2.p95,
+      baseline: { name: 'no hooks', value: hp.median, p95: hp.p95 }, detail: { note: 'the two commit hooks the contract requires, empty: the floor of any implementation' },
     }));
   };
   human('human commit, no agent yet', fresh);

@@ -17,6 +17,7 @@ import type { DB } from '../store/db.js';
 import { EventStore } from '../store/events.js';
 import { ProvenanceStore } from '../store/provenance.js';
 import { SessionStore, type SessionRecord } from '../store/sessions.js';
+import { answerCommitRequest, COMMIT_REQUEST_HOOKS } from './commit-request.js';
 import { clearMarker, MARKERS, RepoCache, touchMarker } from './repo-cache.js';
 import { pickSources } from './picks.js';
 import { applyRewrite } from './rewrite.js';
@@ -334,6 +335,8 @@ export class Recorder {
     } else if (ev.hook === 'post-rewrite') {
       const n = await applyRewrite(this, ev.repo, ev.args[0] ?? 'amend', ev.stdin);
       note = `${ev.args[0]}: ${n} commit(s) re-attributed`;
+    } else if (COMMIT_REQUEST_HOOKS.has(ev.hook)) {
+      note = await answerCommitRequest(this, ev, entry);
     }
     if (this.pushSink) await this.pushSink.onGitEvent(ev);
     this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });

@@ -26,8 +26,22 @@ export async function addSessionsTrailer(repo: string, messageFile: string, sess
   if (all.length === 0) return all;
   if (ours === 1 && all.length === existing.length && (await inTrailerBlock(repo, messageFile))) return all;
   if (ours > 0) fs.writeFileSync(messageFile, kept.filter((l, i) => l !== '' || kept[i - 1] !== '').join('\n'));
-  await git(repo, ['interpret-trailers', '--in-place', '--if-exists', 'replace', '--if-missing', 'add', '--trailer', `${TRAILER_KEY}: ${all.join(', ')}`, messageFile]);
+  await git(repo, [...trailerArgs(all), messageFile]);
   return all;
+}
+
+/** The `git interpret-trailers` arguments that name `ids` in a message's trailer (also run by the shim). */
+export function trailerArgs(ids: string[]): string[] {
+  return ['interpret-trailers', '--in-place', '--if-exists', 'replace', '--if-missing', 'add', '--trailer', `${TRAILER_KEY}: ${ids.join(', ')}`];
+}
+
+/** True when some line of the message file is a Chainloop-Trace-Sessions line (in the trailer or not). */
+export function hasSessionsLine(messageFile: string): boolean {
+  try {
+    return fs.readFileSync(messageFile, 'utf8').split('\n').some((l) => OUR_LINE.test(l));
+  } catch {
+    return false;
+  }
 }
 
 /** True when the message's trailer block (its last paragraph, as git parses it) has our trailer. */

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { messageSources } from '../capture/picks.js';
 import type { Recorder } from '../capture/recorder.js';
 import { emptyTree } from '../git/diff.js';
 import { headCommit } from '../git/head.js';
+import { hookLog } from '../git/hook-log.js';
 import { git } from '../git/run.js';
+import { addSessionsTrailer, hasSessionsLine } from '../git/trailer.js';
+import type { CommitMsgRequest, CommitMsgResponse } from '../protocol/types.js';
 
 /** What the commit hook knows of the commit being made. */
 export interface CommitInProgress {
@@ -35,4 +39,27 @@ export async function sessionsInIndex(rec: Recorder, repo: string, indexFile?: s
  */
 export function isAmend(gitCommand?: string): boolean {
   return (gitCommand ?? '').trim().split(/\s+/).includes('--amend');
+}
+
+/**
+ * The commit hooks' question, asked over the socket or through the spool: the sessions in what is being
+ * committed; with a message file, also named in its trailer (also when no session is new: a squashed
+ * message may repeat the trailer, which is merged). Relative paths are the work tree's, as git gives them.
+ * With `leaveSimpleTrailer`, a message without any line of ours is left as it is and `trailer` says
+ * what the caller adds with `git interpret-trailers` (the shim starts git faster than the daemon does).
+ */
+export async function answerCommitMsg(rec: Recorder, req: CommitMsgRequest, opts: { leaveSimpleTrailer?: boolean } = {}): Promise<CommitMsgResponse & { trailer?: string }> {
+  const { repo } = req;
+  const indexFile = req.indexFile ? path.resolve(repo, req.indexFile) : undefined;
+  const messageFile = req.messageFile ? path.resolve(repo, req.messageFile) : undefined;
+  const sessions = await sessionsInIndex(rec, repo, indexFile, { messageFile, amend: isAmend(req.gitCommand) });
+  if (!messageFile) return { sessions };
+  const log = async (ids: string[]) => hookLog(repo, `git commit-msg trailer ${ids.join(',')}`, await rec.repos.gitDir(repo));
+  if (opts.leaveSimpleTrailer && sessions.length && sessions.every((s) => /^[\w.:@+-]+$/.test(s)) && !hasSessionsLine(messageFile)) {
+    await log(sessions);
+    return { sessions, trailer: sessions.join(', ') };
+  }
+  const all = await addSessionsTrailer(repo, messageFile, sessions);
+  if (all.length) await log(all);
+  return { sessions };
 }

@@ -1,13 +1,30 @@
 /**
  * The trailer through the commit hooks' hand-off: prepare-commit-msg writes it, commit-msg puts it
  * back when the message editor removed it, `--no-verify` keeps prepare-commit-msg's, and a commit of
- * only human changes while agent work waits elsewhere gets none.
+ * only human changes while agent work waits elsewhere gets none. The hooks ask the running daemon
+ * through the spool and wait on a FIFO; a daemon that dies meanwhile does not hold the commit up.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RepoPool } from '../helpers/repo.js';
+import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `git commit` without blocking; resolves once git has exited and every pipe it left is closed. */
+function commitAsync(t: TestRepo, args: string[]): Promise<{ code: number; stderr: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('git', ['commit', '-q', ...args], { cwd: t.repo, env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr, ms: Date.now() - t0 }));
+  });
+}
 
 describe('the Chainloop-Trace-Sessions trailer', () => {
   it('is put back by commit-msg when the editor removed it, and kept with --no-verify', () => {
@@ -38,6 +55,56 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     t.git('add', 'agent.js');
     t.git('commit', '-q', '-m', 'agent');
     expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    s.end();
+  });
+
+  it('is asked of the running daemon through the spool, answered on a FIFO, and merged with other trailers', async () => {
+    const t = pool.create();
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = t.session();
+    s.start();
+    s.write('a.js', 'a\n');
+    t.git('add', 'a.js');
+    const r = await commitAsync(t, ['-s', '-m', 'signed']); // async: every pipe closed, no helper left holding one
+    expect(r.code, r.stderr).toBe(0);
+    const body = t.git('log', '-1', '--format=%B');
+    expect(body).toMatch(new RegExp(`\\n\\nSigned-off-by: [^\\n]+\\nChainloop-Trace-Sessions: ${s.sessionId}\\n*$`));
+    // the question went through the spool (the shim's own log line), the answer through the FIFO
+    expect(t.hookLog().some((l) => / git prepare-commit-msg$/.test(l))).toBe(true);
+    expect(fs.statSync(path.join(t.repo, '.git', 'chainloop-trace', 'answer..git')).isFIFO()).toBe(true);
+    expect(t.hookLog().filter((l) => /no answer/.test(l))).toEqual([]);
+
+    // amend: the message already names the session, the daemon keeps it as it is
+    s.edit('a.js', 'a\n', 'a\nb\n');
+    t.git('add', 'a.js');
+    t.git('commit', '-q', '--amend', '--no-edit');
+    expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(t.show().code_changes.files[0]).toMatchObject({ path: 'a.js', line_ranges: [{ start: 1, end: 2 }] });
+    s.end();
+  });
+
+  it('does not wait for a daemon that dies while a commit waits for its answer', async () => {
+    const t = pool.create();
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = t.session();
+    s.start();
+    s.write('a.js', 'a\n');
+    t.git('add', 'a.js');
+    t.trace('status'); // the edit ingested, so the daemon gets the question next
+    const pid = t.daemonPid()!;
+    process.kill(pid, 'SIGSTOP');
+    const commit = commitAsync(t, ['-m', 'daemon dies']);
+    await sleep(500);
+    process.kill(pid, 'SIGKILL');
+    const r = await commit;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.ms).toBeLessThan(15_000); // the watchdog's 20 s limit was not what ended the wait
+    // the hook withdrew its question and asked again through node, which started a new daemon
+    expect(t.hookLog().some((l) => /git prepare-commit-msg no answer from the daemon/.test(l))).toBe(true);
+    expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(t.daemonPid()).not.toBe(pid);
+    expect(t.show().code_changes.files[0]).toMatchObject({ path: 'a.js', attribution: 'ai' });
+    expect(t.spoolFiles('dead')).toEqual([]);
     s.end();
   });
 });
