@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     if (stopping) return stopping;
     stopping = (async () => {
       log.info({ reason }, 'daemon stopping');
+      // hooks asking from now on go another way than the spool (the last drain below answers the rest)
+      if (ownsPidFile(paths.answersPidFile)) fs.rmSync(paths.answersPidFile, { force: true });
       clearInterval(poll);
       watcher.close();
       // closing the server unlinks the socket path: not when it is another daemon's now
@@ -104,9 +106,18 @@ async function main(): Promise<void> {
   fs.chmodSync(paths.socket, 0o600);
   socketIno = fs.statSync(paths.socket).ino;
   fs.writeFileSync(paths.pidFile, String(process.pid), { mode: 0o600 });
+  fs.writeFileSync(paths.answersPidFile, `${process.pid}\n`, { mode: 0o600 });
   log.info({ version: VERSION, socket: paths.socket }, 'daemon listening');
   push.start();
   drain();
+}
+
+function ownsPidFile(file: string): boolean {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim()) === process.pid;
+  } catch {
+    return false;
+  }
 }
 
 function inode(file: string): number {

@@ -130,8 +130,8 @@ trace_spool() {
 # daemon's exit, or after 20 s; the question is then withdrawn. False when no "ok" came.
 trace_ask() {
   [ -S "$trace_sock" ] || return 1
-  trace_dpid=
-  { read -r trace_dpid < "$trace_home/run/daemon.pid"; } 2>/dev/null # no newline at its end: read "fails"
+  trace_dpid= # a daemon that answers questions this way says so in answers.pid
+  { read -r trace_dpid < "$trace_home/run/answers.pid"; } 2>/dev/null
   case $trace_dpid in '' | *[!0-9]*) return 1 ;; esac
   kill -0 "$trace_dpid" 2>/dev/null || return 1
   trace_fifo="$trace_dir/answer.${trace_wd##*/}"

@@ -12,6 +12,8 @@ export interface TracePaths {
   socket: string;
   startLock: string;
   pidFile: string;
+  /** The pid of a running daemon that answers the commit hooks' questions (see capture/commit-request). */
+  answersPidFile: string;
   spool: string;
   spoolNew: string;
   spoolBlobs: string;
@@ -45,6 +47,7 @@ export function tracePaths(env: NodeJS.ProcessEnv = process.env): TracePaths {
     socket: path.join(runDir, 'daemon.sock'),
     startLock: path.join(runDir, 'start.lock'),
     pidFile: path.join(runDir, 'daemon.pid'),
+    answersPidFile: path.join(runDir, 'answers.pid'),
     spool,
     spoolNew: path.join(spool, 'new'),
     spoolBlobs: path.join(spool, 'blobs'),

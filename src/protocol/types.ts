@@ -1,7 +1,7 @@
 import type { CodeChanges } from '../attribution/code-changes.js';
 
 /** Bumped when a request or response shape changes; a client restarts a daemon that speaks another one. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** GET /v1/hello */
 export interface HelloResponse {

@@ -107,4 +107,19 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     expect(t.spoolFiles('dead')).toEqual([]);
     s.end();
   });
+
+  it('goes through node to a daemon that does not answer questions (one started before an upgrade)', () => {
+    const t = pool.create();
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    fs.rmSync(path.join(t.traceHome, 'run', 'answers.pid')); // what a daemon of an earlier version lacks
+    const s = t.session();
+    s.start();
+    s.write('a.js', 'a\n');
+    t.git('add', 'a.js');
+    t.git('commit', '-q', '-m', 'via node');
+    expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(t.hookLog().filter((l) => /^\d+-\d+ git (prepare-)?commit-msg$/.test(l))).toEqual([]); // no question in the spool
+    expect(t.hookLog().filter((l) => / git commit-msg trailer /.test(l))).toHaveLength(2); // node asked for both hooks
+    s.end();
+  });
 });
