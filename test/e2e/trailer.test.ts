@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ScriptedSession } from '../../src/demo/claude-driver.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
@@ -120,6 +121,24 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
     expect(t.hookLog().filter((l) => /^\d+-\d+ git (prepare-)?commit-msg$/.test(l))).toEqual([]); // no question in the spool
     expect(t.hookLog().filter((l) => / git commit-msg trailer /.test(l))).toHaveLength(2); // node asked for both hooks
+    s.end();
+  });
+
+  it('works in a linked work tree: its own FIFO, the trailer, trace show', () => {
+    const t = pool.create();
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const wt = path.join(t.root, 'wt');
+    t.git('worktree', 'add', '-q', '-b', 'feature', wt);
+    const main = t.session(); // its transcript serves the work tree's session
+    const s = new ScriptedSession(wt, main.sessionId, main.transcriptPath, t.env);
+    s.start();
+    s.write('w.js', 'w1\nw2\n');
+    t.gitIn(wt, ['add', 'w.js']);
+    t.gitIn(wt, ['commit', '-q', '-m', 'in the work tree']);
+    expect(t.gitIn(wt, ['log', '-1', '--format=%(trailers)']).trim()).toBe(`Chainloop-Trace-Sessions: ${s.sessionId}`);
+    expect(fs.statSync(path.join(t.repo, '.git', 'chainloop-trace', 'answer.wt')).isFIFO()).toBe(true);
+    const shown = JSON.parse(t.traceIn(wt, ['show', 'HEAD', '--json']).stdout) as { code_changes: { files: unknown[] } };
+    expect(shown.code_changes.files).toEqual([expect.objectContaining({ path: 'w.js', attribution: 'ai', line_ranges: [{ start: 1, end: 2 }] })]);
     s.end();
   });
 });
