@@ -105,7 +105,7 @@ trace_spool() {
   { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
   case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
   trace_seq=$((trace_seq + 1))
-  echo "$trace_seq" > "$trace_sp/seq" 2>/dev/null
+  echo "$trace_seq" 2>/dev/null > "$trace_sp/seq"
   trace_id="$trace_seq-$$-git-$trace_name"
   {
     printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
@@ -117,8 +117,8 @@ trace_spool() {
       while IFS= read -r trace_l || [ -n "$trace_l" ]; do printf '%s\n' "$trace_l"; done
     fi
     printf -- '-- end\n'
-  } > "$trace_sp/new/$trace_id.git" || return 1
-  printf '%s git %s\n' "$trace_seq-$$" "$trace_name" >> "$trace_dir/log.txt" 2>/dev/null
+  } 2>/dev/null > "$trace_sp/new/$trace_id.git" || return 1
+  printf '%s git %s\n' "$trace_seq-$$" "$trace_name" 2>/dev/null >> "$trace_dir/log.txt"
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)
   return 0
@@ -136,7 +136,9 @@ trace_ask() {
   kill -0 "$trace_dpid" 2>/dev/null || return 1
   trace_fifo="$trace_dir/answer.${trace_wd##*/}"
   [ -p "$trace_fifo" ] || { rm -f "$trace_fifo" && mkfifo -m 600 "$trace_fifo"; } 2>/dev/null || return 1
-  exec 3<>"$trace_fifo" || return 1 # read-write: opening never blocks, and the wait has no end of file
+  # read-write: opening never blocks, and the wait has no end of file. (`command`: a failed redirection
+  # of a special builtin such as exec or `:` would end the whole hook, and with it the commit.)
+  { command exec 3<>"$trace_fifo"; } 2>/dev/null || return 1
   trace_ppid_arg="ppid=$PPID"
   if [ ! -r "/proc/$PPID/cmdline" ]; then trace_ppid_arg="cmd=$(ps -o args= -p "$PPID" 2>/dev/null)"; fi
   if ! trace_spool "msg=$1" "index=${GIT_INDEX_FILE-}" "$trace_ppid_arg" "out=$2" "reply=$trace_fifo"; then
@@ -162,7 +164,7 @@ trace_ask() {
       --trailer "Chainloop-Trace-Sessions: ${trace_got#trailer }" "$1" && return 0 ;;
   esac
   rm -f "$trace_sp/new/$trace_id.git" # withdrawn: the daemon must not write into the message later
-  printf '%s git %s no answer from the daemon (%s)\n' "$trace_seq-$$" "$trace_name" "${trace_got:-none}" >> "$trace_dir/log.txt" 2>/dev/null
+  printf '%s git %s no answer from the daemon (%s)\n' "$trace_seq-$$" "$trace_name" "${trace_got:-none}" 2>/dev/null >> "$trace_dir/log.txt"
   return 1
 }
 
@@ -179,8 +181,8 @@ trace_may_carry() {
     if [ "$trace_c_pid" = "$PPID" ]; then [ "$trace_c_yes" = yes ]; return; fi
     trace_c=
   fi
-  if trace_judge; then echo "$PPID yes" > "$trace_carry_file"; return 0; fi
-  echo "$PPID no" > "$trace_carry_file"
+  if trace_judge; then echo "$PPID yes" 2>/dev/null > "$trace_carry_file"; return 0; fi
+  echo "$PPID no" 2>/dev/null > "$trace_carry_file"
   return 1
 }
 trace_judge() {
@@ -231,7 +233,7 @@ case $trace_name in
     trace_out=
     [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
     if trace_ask "$1" "$trace_out"; then
-      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" > "$trace_carry_file"
+      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" 2>/dev/null > "$trace_carry_file"
       trace_done 0
     fi
     # no daemon answered: node starts it and asks, with the git command running the hook (`--amend`
@@ -248,19 +250,19 @@ case $trace_name in
     trace_carry=$?
     trace_head || trace_sha=
     if [ "$trace_carry" != 0 ]; then
-      echo "$trace_sha human" > "$trace_dir/last-commit"
+      echo "$trace_sha human" 2>/dev/null > "$trace_dir/last-commit"
       trace_done 0
     fi
-    echo "$trace_sha agent" > "$trace_dir/last-commit"
+    echo "$trace_sha agent" 2>/dev/null > "$trace_dir/last-commit"
     # work to attest exists now, not when the daemon gets to the event: `git commit && git push` must
     # not skip the pre-push (the daemon clears the marker when nothing is left to attest)
-    : > "$trace_dir/unpushed"
+    true 2>/dev/null > "$trace_dir/unpushed"
     trace_spool "head=$trace_sha" ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
     # rewritten traced commits (rebase, amend) are new commits to attest
     [ -f "$trace_dir/traced" ] && cut -d' ' -f2 "$trace_in" | git log --no-walk --stdin --format=%B 2>/dev/null |
-      grep -q '^Chainloop-Trace-Sessions:' && : > "$trace_dir/unpushed"
+      grep -q '^Chainloop-Trace-Sessions:' && true 2>/dev/null > "$trace_dir/unpushed"
     trace_spool "$1" ;;
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0

@@ -30,14 +30,14 @@ spool="$home/spool"
 { read -r seq < "$spool/seq"; } 2>/dev/null
 case $seq in '' | *[!0-9]*) seq=0 ;; esac
 seq=$((seq + 1))
-echo "$seq" > "$spool/seq" 2>/dev/null
+echo "$seq" 2>/dev/null > "$spool/seq"
 id="$seq-$$-$agent-$event"
 
 root=${CLAUDE_PROJECT_DIR:-$PWD}
 gd="$root/.git"
 if [ -f "$gd" ]; then read -r gd < "$gd"; gd=${gd#gitdir: }; gd=${gd%/worktrees/*}; fi
 log() {
-  [ -d "$gd/chainloop-trace" ] && printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" >> "$gd/chainloop-trace/log.txt" 2>/dev/null
+  [ -d "$gd/chainloop-trace" ] && printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" 2>/dev/null >> "$gd/chainloop-trace/log.txt"
   exit 0
 }
 
@@ -46,7 +46,7 @@ case $event:$flavor in
   *:other | SessionStart:* | UserPromptSubmit:* | Stop:* | StopFailure:* | SubagentStop:* | SessionEnd:*)
     # nothing to snapshot (`-o`: no snapshot was attempted, even if the tool turns out to edit)
     [ "$flavor" = other ] && id="$id-o"
-    cat > "$spool/new/$id.json" 2>/dev/null || { rm -f "$spool/new/$id.json"; exit 0; }
+    cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; exit 0; }
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
     if [ "$event" = SessionStart ] && [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then
       (node "$shims/../bin/trace.js" daemon start > /dev/null 2>&1 &)
@@ -54,7 +54,7 @@ case $event:$flavor in
     log ;;
   *)
     # any other event: keep it as it comes
-    cat > "$spool/new/$id.json" 2>/dev/null || rm -f "$spool/new/$id.json"
+    cat 2>/dev/null > "$spool/new/$id.json" || rm -f "$spool/new/$id.json"
     log ;;
 esac
 
@@ -74,6 +74,8 @@ trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top
   awk -f "$shims/edit-event.awk" 2> /dev/null && exit 0
 # awk stopped early (a directory for a path, no awk at all): the event is complete all the same. (Not
 # `.done` tested: the daemon may have applied the event and removed it already.)
-[ -f "$spool/new/$id.json" ] || cat > "$spool/new/$id.json" 2> /dev/null
-: > "$spool/blobs/$id.done"
+[ -f "$spool/new/$id.json" ] || cat 2>/dev/null > "$spool/new/$id.json"
+# (`true`, not `:`: a failed redirection of a special builtin would end the hook with status 2, which
+# Claude Code takes for "block this tool call")
+true 2>/dev/null > "$spool/blobs/$id.done" # (stderr first: a failed redirection reports before a later one applies)
 log "snapshot-failed"

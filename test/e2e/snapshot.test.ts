@@ -105,4 +105,15 @@ describe('the edit hook snapshot', () => {
     const { key } = preToolUse(t, 'Edit', file, {}, elsewhere);
     expect(fs.readFileSync(path.join(blobs(t), key), 'utf8')).toBe('via the link\n');
   });
+
+  it('exits 0, keeping the event, when the snapshot folder is gone (status 2 would block the tool call)', () => {
+    const t = pool.create();
+    const file = path.join(t.repo, 'kept.txt');
+    fs.writeFileSync(file, 'x\n');
+    preToolUse(t, 'Edit', file); // makes the spool folders
+    fs.rmSync(blobs(t), { recursive: true });
+    const { key, payload } = preToolUse(t, 'Edit', file); // asserts status 0 and no output
+    expect(fs.readFileSync(path.join(t.traceHome, 'spool', 'new', `${key}.json`), 'utf8')).toBe(payload);
+    expect(t.hookLog().at(-1)).toMatch(/ claude PreToolUse +snapshot-failed$/);
+  });
 });
