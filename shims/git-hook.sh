@@ -134,6 +134,11 @@ trace_ask() {
   { read -r trace_dpid < "$trace_home/run/answers.pid"; } 2>/dev/null
   case $trace_dpid in '' | *[!0-9]*) return 1 ;; esac
   kill -0 "$trace_dpid" 2>/dev/null || return 1
+  if [ -r "/proc/$trace_dpid/cmdline" ]; then # and not a pid reused since a daemon was killed
+    trace_dcmd=
+    { read -r trace_dcmd < "/proc/$trace_dpid/cmdline"; } 2>/dev/null # NULs dropped, no newline
+    case $trace_dcmd in *daemon/main.js*) ;; *) return 1 ;; esac
+  fi
   trace_fifo="$trace_dir/answer.${trace_wd##*/}"
   [ -p "$trace_fifo" ] || { rm -f "$trace_fifo" && mkfifo -m 600 "$trace_fifo"; } 2>/dev/null || return 1
   # read-write: opening never blocks, and the wait has no end of file. (`command`: a failed redirection

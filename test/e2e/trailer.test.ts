@@ -124,6 +124,31 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     s.end();
   });
 
+  it('does not take a reused pid in answers.pid for the daemon (one killed, its files left behind)', () => {
+    const t = pool.create();
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = t.session();
+    s.start();
+    s.write('a.js', 'a\n');
+    t.git('add', 'a.js');
+    const pid = t.daemonPid()!;
+    process.kill(pid, 'SIGKILL'); // socket and pid files stay
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' }); // a live process with "its" pid
+    try {
+      fs.writeFileSync(path.join(t.traceHome, 'run', 'answers.pid'), `${other.pid}\n`);
+      const t0 = Date.now();
+      t.git('commit', '-q', '-m', 'pid reused');
+      expect(Date.now() - t0).toBeLessThan(10_000); // not the watchdog's 20 s
+      expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+      // prepare-commit-msg went through node, which started a daemon (commit-msg may ask that one)
+      expect(t.hookLog().filter((l) => /^\d+-\d+ git prepare-commit-msg$/.test(l))).toEqual([]);
+      expect(t.daemonPid()).not.toBe(pid);
+      s.end();
+    } finally {
+      other.kill();
+    }
+  });
+
   it('works in a linked work tree: its own FIFO, the trailer, trace show', () => {
     const t = pool.create();
     expect(t.trace('daemon', 'start').code).toBe(0);
