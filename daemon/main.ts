@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Recorder } from '../src/capture/recorder.js';
 import { fileLogger } from '../src/log/logger.js';
-import { pidFileValue, runningDaemonPid } from '../src/client/daemon-pid.js';
+import { readPidFile, runningDaemonPid } from '../src/client/daemon-pid.js';
 import { checkSocketPath, tracePaths } from '../src/paths.js';
 import { buildServer } from '../src/server/build.js';
 import { ensureSpool } from '../src/spool/spool.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     stopping = (async () => {
       log.info({ reason }, 'daemon stopping');
       // hooks asking from now on go another way than the spool (the last drain below answers the rest)
-      if (ownsPidFile(paths.answersPidFile)) fs.rmSync(paths.answersPidFile, { force: true });
+      if (readPidFile(paths.answersPidFile) === process.pid) fs.rmSync(paths.answersPidFile, { force: true });
       clearInterval(poll);
       watcher.close();
       // closing the server unlinks the socket path: not when it is another daemon's now
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       await recorder.drain().catch(() => undefined);
       await recorder.close();
       db.close();
-      if (pidFileValue(paths) === process.pid) fs.rmSync(paths.pidFile, { force: true });
+      if (readPidFile(paths.pidFile) === process.pid) fs.rmSync(paths.pidFile, { force: true });
       log.info('daemon stopped');
       process.exit(0);
     })();
@@ -110,14 +110,6 @@ async function main(): Promise<void> {
   log.info({ version: VERSION, socket: paths.socket }, 'daemon listening');
   push.start();
   drain();
-}
-
-function ownsPidFile(file: string): boolean {
-  try {
-    return Number(fs.readFileSync(file, 'utf8').trim()) === process.pid;
-  } catch {
-    return false;
-  }
 }
 
 function inode(file: string): number {

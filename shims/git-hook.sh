@@ -125,9 +125,10 @@ trace_spool() {
 }
 
 # Asks the running daemon for this commit's trailer: the question goes into the spool (after every
-# agent event before it) and the answer comes back on this work tree's FIFO: "<spool key> ok" (done),
-# or "<spool key> trailer <ids>" for the hook to add. No curl or node: either costs more than all the rest. A watchdog ends the wait within a second of the
-# daemon's exit, or after 20 s; the question is then withdrawn. False when no "ok" came.
+# agent event before it), the answer comes back on this work tree's FIFO: "<spool key> ok" (the
+# message is done), "none" (no session to name) or "trailer <ids>" (for the hook to add). No curl or
+# node: either costs more than all the rest. A watchdog ends the wait within a second of the daemon's
+# exit, or after 20 s; the question is then withdrawn. Sets trace_got (ok or none) when answered.
 trace_ask() {
   [ -S "$trace_sock" ] || return 1
   trace_dpid= # a daemon that answers questions this way says so in answers.pid
@@ -146,7 +147,7 @@ trace_ask() {
   { command exec 3<>"$trace_fifo"; } 2>/dev/null || return 1
   trace_ppid_arg="ppid=$PPID"
   if [ ! -r "/proc/$PPID/cmdline" ]; then trace_ppid_arg="cmd=$(ps -o args= -p "$PPID" 2>/dev/null)"; fi
-  if ! trace_spool "msg=$1" "index=${GIT_INDEX_FILE-}" "$trace_ppid_arg" "out=$2" "reply=$trace_fifo"; then
+  if ! trace_spool "msg=$1" "index=${GIT_INDEX_FILE-}" "$trace_ppid_arg" "reply=$trace_fifo"; then
     exec 3<&-
     return 1
   fi
@@ -164,9 +165,9 @@ trace_ask() {
   kill "$trace_watchdog" 2>/dev/null
   exec 3<&-
   case $trace_got in
-    ok) return 0 ;;
+    ok | none) return 0 ;;
     'trailer '?*) git interpret-trailers --in-place --if-exists replace --if-missing add \
-      --trailer "Chainloop-Trace-Sessions: ${trace_got#trailer }" "$1" && return 0 ;;
+      --trailer "Chainloop-Trace-Sessions: ${trace_got#trailer }" "$1" && trace_got=ok && return 0 ;;
   esac
   rm -f "$trace_sp/new/$trace_id.git" # withdrawn: the daemon must not write into the message later
   printf '%s git %s no answer from the daemon (%s)\n' "$trace_seq-$$" "$trace_name" "${trace_got:-none}" 2>/dev/null >> "$trace_dir/log.txt"
@@ -176,7 +177,7 @@ trace_ask() {
 # True when this commit may carry agent lines: an agent edit is waiting to be committed, or git is
 # replaying or reshaping commits (pick, revert, rebase, squash merge, amend, a commit after a reset),
 # whose lines may come from agent commits. Builtins only, but for an amend check that rarely runs.
-trace_carry_file="$trace_dir/carry.${trace_wd##*/}" # one per work tree: "<git pid> yes|no [answered]"
+trace_carry_file="$trace_dir/carry.${trace_wd##*/}" # one per work tree: "<git pid> yes|no [ok|none]" (ok|none: prepare-commit-msg's answer)
 trace_c=
 trace_may_carry() {
   # prepare-commit-msg (first of a commit's hooks) decides for the git process running them, later
@@ -226,19 +227,18 @@ case $trace_name in
     # not happen or the trailer was edited away. Fast path: no agent ever edited a file in this repository.
     [ -f "$trace_dir/traced" ] || trace_done 0
     trace_may_carry || trace_done 0
-    trace_prep="$trace_dir/prepared.${trace_wd##*/}" # the daemon's answer to this work tree's prepare-commit-msg
-    if [ "$trace_name" = commit-msg ] && [ "$trace_c" = answered ]; then
-      trace_ans=
-      { read -r trace_ans < "$trace_prep"; } 2>/dev/null
-      case $trace_ans in *'"sessions":[]'*) trace_done 0 ;; esac
-      while IFS= read -r trace_line; do
-        case $trace_line in [Cc][Hh][Aa][Ii][Nn][Ll][Oo][Oo][Pp]-[Tt][Rr][Aa][Cc][Ee]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Ss]:*) trace_done 0 ;; esac
-      done < "$1"
+    # prepare-commit-msg's answer, kept in the carry file: none (nothing to name) or ok (named)
+    if [ "$trace_name" = commit-msg ]; then
+      case $trace_c in
+        none) trace_done 0 ;;
+        ok)
+          while IFS= read -r trace_line; do
+            case $trace_line in [Cc][Hh][Aa][Ii][Nn][Ll][Oo][Oo][Pp]-[Tt][Rr][Aa][Cc][Ee]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Ss]:*) trace_done 0 ;; esac
+          done < "$1" ;;
+      esac
     fi
-    trace_out=
-    [ "$trace_name" = prepare-commit-msg ] && trace_out=$trace_prep
-    if trace_ask "$1" "$trace_out"; then
-      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes answered" 2>/dev/null > "$trace_carry_file"
+    if trace_ask "$1"; then
+      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes $trace_got" 2>/dev/null > "$trace_carry_file"
       trace_done 0
     fi
     # no daemon answered: node starts it and asks, with the git command running the hook (`--amend`

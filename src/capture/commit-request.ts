@@ -11,15 +11,15 @@ export const COMMIT_REQUEST_HOOKS: ReadonlySet<string> = new Set(['prepare-commi
  * Answers a commit hook that asked through the spool (it starts no curl: that alone costs more than
  * the rest of the hook). Its `arg key=value` lines: `msg` (the message file), `index` (GIT_INDEX_FILE),
  * `ppid` (the git process, whose command line says `--amend`) or `cmd` (that command line, where there
- * is no /proc), `out` (a file for the JSON answer) and `reply` (the hook's FIFO). The answer on the FIFO
- * is `<spool key> ok` (the message is as it should be), `<spool key> trailer <ids>` (the hook adds that
- * trailer to a message that has none of ours), or `error` / `gone` when there is nothing to wait for.
- * Files the hook names must be in its repository's chainloop-trace folder.
+ * is no /proc), and `reply` (the hook's FIFO, in its repository's chainloop-trace folder). The answer
+ * on the FIFO is `<spool key> ok` (the message names its sessions as it should), `none` (no session
+ * to name), `trailer <ids>` (the hook adds that trailer to a message that has none of ours), or
+ * `error` / `gone` when there is nothing to wait for.
  */
 export async function answerCommitRequest(rec: Recorder, ev: GitSpoolEvent, entry: SpoolEntry): Promise<string> {
   const arg = (k: string): string => ev.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
-  const ours = (file: string): string => (file && ev.gitdir && path.dirname(path.resolve(file)) === path.join(ev.gitdir, 'chainloop-trace') ? file : '');
-  const reply = ours(arg('reply'));
+  const reply = arg('reply');
+  const ours = reply && ev.gitdir && path.dirname(path.resolve(reply)) === path.join(ev.gitdir, 'chainloop-trace');
   let answer = 'error';
   try {
     let gitCommand = arg('cmd');
@@ -37,17 +37,15 @@ export async function answerCommitRequest(rec: Recorder, ev: GitSpoolEvent, entr
       answer = 'gone';
       return 'withdrawn by the hook: not answered';
     }
-    const { sessions, trailer } = await answerCommitMsg(
+    const { named, trailer } = await answerCommitMsg(
       rec,
       { repo: ev.repo, messageFile: arg('msg') || undefined, indexFile: arg('index') || undefined, gitCommand },
       { leaveSimpleTrailer: true },
     );
-    const out = ours(arg('out'));
-    if (out) fs.writeFileSync(out, JSON.stringify({ sessions }));
-    answer = trailer ? `trailer ${trailer}` : 'ok';
-    return sessions.length ? `trailer: ${sessions.join(', ')}` : 'no session';
+    answer = trailer ? `trailer ${trailer}` : named.length ? 'ok' : 'none';
+    return named.length ? `trailer: ${named.join(', ')}` : 'no session';
   } finally {
-    if (reply) replyOnFifo(reply, `${entry.key} ${answer}\n`);
+    if (ours) replyOnFifo(reply, `${entry.key} ${answer}\n`);
   }
 }
 

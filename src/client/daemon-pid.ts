@@ -9,7 +9,7 @@ import { alive } from './start-lock.js';
  * else null.
  */
 export function runningDaemonPid(paths: TracePaths): number | null {
-  const pid = pidFileValue(paths);
+  const pid = readPidFile(paths.pidFile);
   if (pid === null || !alive(pid)) return null;
   if (process.platform === 'linux') {
     try {
@@ -24,10 +24,10 @@ export function runningDaemonPid(paths: TracePaths): number | null {
   return pid;
 }
 
-/** The pid the daemon's pid file names, or null (no file, or not a pid). */
-export function pidFileValue(paths: TracePaths): number | null {
+/** The pid a pid file names (`daemon.pid`, `answers.pid`), or null (no file, or not a pid). */
+export function readPidFile(file: string): number | null {
   try {
-    const pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;

@@ -45,21 +45,24 @@ export function isAmend(gitCommand?: string): boolean {
  * The commit hooks' question, asked over the socket or through the spool: the sessions in what is being
  * committed; with a message file, also named in its trailer (also when no session is new: a squashed
  * message may repeat the trailer, which is merged). Relative paths are the work tree's, as git gives them.
- * With `leaveSimpleTrailer`, a message without any line of ours is left as it is and `trailer` says
- * what the caller adds with `git interpret-trailers` (the shim starts git faster than the daemon does).
+ * `named` is what the trailer names. With `leaveSimpleTrailer`, a message without any line of ours is
+ * left as it is and `trailer` says what the caller adds with `git interpret-trailers` (the shim starts
+ * git faster than the daemon does).
  */
-export async function answerCommitMsg(rec: Recorder, req: CommitMsgRequest, opts: { leaveSimpleTrailer?: boolean } = {}): Promise<CommitMsgResponse & { trailer?: string }> {
+export async function answerCommitMsg(
+  rec: Recorder, req: CommitMsgRequest, opts: { leaveSimpleTrailer?: boolean } = {},
+): Promise<CommitMsgResponse & { named: string[]; trailer?: string }> {
   const { repo } = req;
   const indexFile = req.indexFile ? path.resolve(repo, req.indexFile) : undefined;
   const messageFile = req.messageFile ? path.resolve(repo, req.messageFile) : undefined;
   const sessions = await sessionsInIndex(rec, repo, indexFile, { messageFile, amend: isAmend(req.gitCommand) });
-  if (!messageFile) return { sessions };
+  if (!messageFile) return { sessions, named: [] };
   const log = async (ids: string[]) => hookLog(repo, `git commit-msg trailer ${ids.join(',')}`, await rec.repos.gitDir(repo));
   if (opts.leaveSimpleTrailer && sessions.length && sessions.every((s) => /^[\w.:@+-]+$/.test(s)) && !hasSessionsLine(messageFile)) {
     await log(sessions);
-    return { sessions, trailer: sessions.join(', ') };
+    return { sessions, named: sessions, trailer: sessions.join(', ') };
   }
-  const all = await addSessionsTrailer(repo, messageFile, sessions);
-  if (all.length) await log(all);
-  return { sessions };
+  const named = await addSessionsTrailer(repo, messageFile, sessions);
+  if (named.length) await log(named);
+  return { sessions, named };
 }

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../build.js';
 export function commitMsgRoute(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Body: CommitMsgRequest }>('/v1/hooks/commit-msg', async (req): Promise<CommitMsgResponse> => {
     await deps.recorder.drain();
-    return answerCommitMsg(deps.recorder, req.body);
+    const { sessions } = await answerCommitMsg(deps.recorder, req.body);
+    return { sessions };
   });
 }
