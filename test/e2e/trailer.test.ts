@@ -27,6 +27,17 @@ function commitAsync(t: TestRepo, args: string[]): Promise<{ code: number; stder
   });
 }
 
+/** A repository with its daemon running and a.js, written by a scripted agent session, staged. */
+function agentFileStaged(): { t: TestRepo; s: ScriptedSession } {
+  const t = pool.create();
+  expect(t.trace('daemon', 'start').code).toBe(0);
+  const s = t.session();
+  s.start();
+  s.write('a.js', 'a\n');
+  t.git('add', 'a.js');
+  return { t, s };
+}
+
 describe('the Chainloop-Trace-Sessions trailer', () => {
   it('is put back by commit-msg when the editor removed it, and kept with --no-verify', () => {
     const t = pool.create();
@@ -60,12 +71,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
   });
 
   it('is asked of the running daemon through the spool, answered on a FIFO, and merged with other trailers', async () => {
-    const t = pool.create();
-    expect(t.trace('daemon', 'start').code).toBe(0);
-    const s = t.session();
-    s.start();
-    s.write('a.js', 'a\n');
-    t.git('add', 'a.js');
+    const { t, s } = agentFileStaged();
     const r = await commitAsync(t, ['-s', '-m', 'signed']); // async: every pipe closed, no helper left holding one
     expect(r.code, r.stderr).toBe(0);
     const body = t.git('log', '-1', '--format=%B');
@@ -85,12 +91,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
   });
 
   it('does not wait for a daemon that dies while a commit waits for its answer', async () => {
-    const t = pool.create();
-    expect(t.trace('daemon', 'start').code).toBe(0);
-    const s = t.session();
-    s.start();
-    s.write('a.js', 'a\n');
-    t.git('add', 'a.js');
+    const { t, s } = agentFileStaged();
     t.trace('status'); // the edit ingested, so the daemon gets the question next
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGSTOP');
@@ -125,12 +126,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
   });
 
   it('does not take a reused pid in answers.pid for the daemon (one killed, its files left behind)', () => {
-    const t = pool.create();
-    expect(t.trace('daemon', 'start').code).toBe(0);
-    const s = t.session();
-    s.start();
-    s.write('a.js', 'a\n');
-    t.git('add', 'a.js');
+    const { t, s } = agentFileStaged();
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGKILL'); // socket and pid files stay
     const other = spawn('sleep', ['60'], { stdio: 'ignore' }); // a live process with "its" pid
