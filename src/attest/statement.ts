@@ -35,6 +35,13 @@ export interface SessionMaterial {
   data: Record<string, unknown>;
 }
 
+/** Any evidence material of an attestation: a session's, or another kind ai-trace attaches (session signals). */
+export interface EvidenceMaterial {
+  schema: string;
+  'chainloop.material.evidence.id': string;
+  data: unknown;
+}
+
 /** The project an attestation belongs to. */
 export interface ProjectInfo {
   projectName: string;
@@ -53,10 +60,10 @@ export interface AttestationMetadata {
   signer: { keyFingerprint: string };
 }
 
-/** The predicate: metadata plus one material per contributing session. */
+/** The predicate: metadata plus one material per contributing session (and its signals material). */
 export interface AttestationPredicate {
   metadata: AttestationMetadata;
-  materials: SessionMaterial[];
+  materials: EvidenceMaterial[];
 }
 
 /** An in-toto Statement v1 whose subjects are git commits. */
@@ -70,7 +77,7 @@ export interface Statement {
 /** What buildStatement needs; toolVersion defaults to the installed ai-trace version. */
 export interface BuildStatementInput {
   commits: CommitRef[];
-  materials: SessionMaterial[];
+  materials: EvidenceMaterial[];
   project: ProjectInfo;
   publicKeyFingerprint: string;
   createdAt: Date | string;
@@ -87,6 +94,11 @@ export function isGitCommitDigest(value: unknown): value is string {
 /** Wraps session data in the Chainloop material envelope. */
 export function sessionMaterial(data: Record<string, unknown>): SessionMaterial {
   return { schema: SESSION_SCHEMA_URI, 'chainloop.material.evidence.id': SESSION_EVIDENCE_ID, data };
+}
+
+/** The statement's CHAINLOOP_AI_CODING_SESSION materials (other kinds, such as session signals, left out). */
+export function sessionMaterials(statement: Statement): EvidenceMaterial[] {
+  return statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === SESSION_EVIDENCE_ID);
 }
 
 /** Subject name of a commit: `git:<repository>@<sha>`, with any credentials removed from a URL. */

@@ -3,7 +3,9 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
 import { Ajv, type ErrorObject } from 'ajv';
 import sessionSchema from './ai-coding-session-0.1.schema.json' with { type: 'json' };
+import signalsSchema from './ai-trace-session-signals-0.1.schema.json' with { type: 'json' };
 import { publicKeyFingerprint } from './key.js';
+import { SIGNALS_EVIDENCE_ID, SIGNALS_SCHEMA_URI } from './session-signals.js';
 import {
   IN_TOTO_PAYLOAD_TYPE,
   isGitCommitDigest,
@@ -27,11 +29,18 @@ export type VerifyResult =
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validateSession = ajv.compile(sessionSchema);
+const validateSignals = ajv.compile(signalsSchema);
 
 /** Validates one material's `data` against the Chainloop ai-coding-session 0.1 schema; returns the errors, none when valid. */
 export function validateSessionData(data: unknown): string[] {
   if (validateSession(data)) return [];
   return (validateSession.errors ?? []).map(formatSchemaError);
+}
+
+/** Validates one signals material's `data` against ai-trace's session signals 0.1 schema; returns the errors, none when valid. */
+export function validateSignalsData(data: unknown): string[] {
+  if (validateSignals(data)) return [];
+  return (validateSignals.errors ?? []).map(formatSchemaError);
 }
 
 function formatSchemaError(error: ErrorObject): string {
@@ -177,6 +186,14 @@ function checkStatement(payload: unknown, signerFingerprint: string, expectedCom
   for (const [i, material] of materials.entries()) {
     const n = i + 1;
     if (!isObject(material)) return `material ${n} is not an object`;
+    if (material['chainloop.material.evidence.id'] === SIGNALS_EVIDENCE_ID) {
+      if (material.schema !== SIGNALS_SCHEMA_URI) {
+        return `material ${n} schema is ${JSON.stringify(material.schema)}, expected "${SIGNALS_SCHEMA_URI}"`;
+      }
+      const errors = validateSignalsData(material.data);
+      if (errors.length > 0) return `material ${n} data: ${errors.join('; ')}`;
+      continue;
+    }
     if (material.schema !== SESSION_SCHEMA_URI) {
       return `material ${n} schema is ${JSON.stringify(material.schema)}, expected "${SESSION_SCHEMA_URI}"`;
     }

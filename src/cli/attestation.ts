@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SESSION_EVIDENCE_ID } from '../attest/statement.js';
 import { bundlesForCommit } from '../deliver/git-ref.js';
 import { TraceError } from '../errors.js';
 import { repoTop } from '../git/run.js';
@@ -38,9 +39,9 @@ export const attestation: Command = async (args, ctx) => {
     return 0;
   }
   const env = (found.bundle as { dsseEnvelope?: { payload?: string } }).dsseEnvelope;
-  const statement = env?.payload ? (JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { subject: { digest: { gitCommit: string } }[]; predicate: { materials: { data: { session: { id: string } } }[] } }) : undefined;
+  const statement = env?.payload ? (JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { subject: { digest: { gitCommit: string } }[]; predicate: { materials: { 'chainloop.material.evidence.id'?: string; data: { session: { id: string } } }[] } }) : undefined;
   ctx.stdout(`attestation ${found.digest}${found.id ? ` (push job ${found.id})` : ''}\n`);
   ctx.stdout(`commits:  ${statement?.subject.map((s) => s.digest.gitCommit.slice(0, 12)).join(', ') ?? found.commits.join(', ')}\n`);
-  ctx.stdout(`sessions: ${statement?.predicate.materials.map((m) => m.data.session.id).join(', ') ?? '-'}\n`);
+  ctx.stdout(`sessions: ${statement?.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === SESSION_EVIDENCE_ID).map((m) => m.data.session.id).join(', ') ?? '-'}\n`);
   return 0;
 };

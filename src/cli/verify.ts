@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PUBLIC_KEY_FILE } from '../attest/key.js';
+import { sessionMaterials } from '../attest/statement.js';
 import { verifyBundle } from '../attest/verify.js';
 import { parseTrailerValue, TRAILER_KEY } from '../attribution/commit.js';
 import { bundlesForCommit, publicKeys, readAttestations, type StoredAttestation } from '../deliver/git-ref.js';
@@ -61,7 +62,7 @@ export const verify: Command = async (args, ctx) => {
     const text = fs.readFileSync(path.resolve(ctx.cwd, positionals[0]), 'utf8');
     const r = verifyBundle(text, { publicKeys: keys });
     if (!r.ok) return fail(r.reason);
-    ctx.stdout(`OK: signed by ${r.keyFingerprint}; ${r.statement.subject.length} commit(s), ${r.statement.predicate.materials.length} session(s)\n`);
+    ctx.stdout(`OK: signed by ${r.keyFingerprint}; ${r.statement.subject.length} commit(s), ${sessionMaterials(r.statement).length} session(s)\n`);
     return 0;
   }
   if (!repo) throw new TraceError('NOT_A_REPO', `${ctx.cwd} is not in a git work tree: run --commit/--range inside the repository`);
@@ -107,7 +108,7 @@ export const verify: Command = async (args, ctx) => {
     const subjects = r.statement.subject.map((s) => s.digest.gitCommit);
     if (!subjects.some((s) => traced.has(s))) continue;
     checked++;
-    const sessions = r.statement.predicate.materials.map((m) => String((m.data as { session?: { id?: string } }).session?.id));
+    const sessions = sessionMaterials(r.statement).map((m) => String((m.data as { session?: { id?: string } }).session?.id));
     for (const s of subjects) covered.set(s, new Set([...(covered.get(s) ?? []), ...sessions]));
   }
   for (const [sha, sessions] of traced) {
