@@ -368,11 +368,17 @@ describe("summary fields", () => {
     expect(s.warnings).toEqual([expect.stringContaining('"mystery-model"')]);
   });
 
+  it("an unknown model alone gives a null cost and a warning, never 0", () => {
+    const s = summaryOf([asst({ id: "a", model: "mystery-model", inp: 1000 })]);
+    expect(s.usage).toMatchObject({ input_tokens: 1000, estimated_cost_usd: null });
+    expect(s.warnings).toEqual([expect.stringContaining('"mystery-model"')]);
+  });
+
   it("reproduces the Chainloop example usage block", () => {
     const s = summaryOf([
       { type: "assistant", requestId: "r", message: { id: "m", model: "claude-opus-4-6", content: [], usage: { input_tokens: 8, output_tokens: 294, cache_read_input_tokens: 91602, cache_creation_input_tokens: 22159 } } },
     ]);
-    expect({ ...s.usage, estimated_cost_usd: Math.round(s.usage.estimated_cost_usd * 1e4) / 1e4 }).toEqual({
+    expect({ ...s.usage, estimated_cost_usd: Math.round((s.usage.estimated_cost_usd as number) * 1e4) / 1e4 }).toEqual({
       input_tokens: 8, output_tokens: 294, total_tokens: 302, cache_read_input_tokens: 91602, cache_creation_input_tokens: 22159, estimated_cost_usd: 0.1917,
     });
   });

@@ -57,13 +57,17 @@ async function gitContext(repo: string, commits: CommitRecord[]): Promise<GitCon
   };
 }
 
+/** Null (nothing could be priced) only while no part has a priced figure. */
+const addCost = (a: number | null, b: number | null): number | null =>
+  (a === null && !b) || (b === null && !a) ? null : Math.round(((a ?? 0) + (b ?? 0)) * 1e6) / 1e6;
+
 const addUsage = (a: TranscriptUsage, b: TranscriptUsage): TranscriptUsage => ({
   input_tokens: a.input_tokens + b.input_tokens,
   output_tokens: a.output_tokens + b.output_tokens,
   cache_read_input_tokens: a.cache_read_input_tokens + b.cache_read_input_tokens,
   cache_creation_input_tokens: a.cache_creation_input_tokens + b.cache_creation_input_tokens,
   total_tokens: a.total_tokens + b.total_tokens,
-  estimated_cost_usd: Math.round((a.estimated_cost_usd + b.estimated_cost_usd) * 1e6) / 1e6,
+  estimated_cost_usd: addCost(a.estimated_cost_usd, b.estimated_cost_usd),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { cacheWriteSplit, costUSD, type TokenUsage } from "../../pricing/cost.js";
+import { cacheWriteSplit, type TokenUsage } from "../../pricing/cost.js";
+import { estimateCost, unpricedWarning } from "../../pricing/estimate.js";
 
 /** Usage of one de-duplicated API response. */
 export interface UsageEntry {
@@ -55,7 +56,8 @@ export interface TranscriptUsage {
   cache_read_input_tokens: number;
   cache_creation_input_tokens: number;
   total_tokens: number;
-  estimated_cost_usd: number;
+  /** Null when no token could be priced (an unknown model), never a made-up 0. */
+  estimated_cost_usd: number | null;
 }
 
 /** What a transcript says about a session. */
@@ -343,28 +345,19 @@ export function readTranscript(path: string, state: TranscriptState): Transcript
   return next;
 }
 
-function round(value: number, decimals: number): number {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-}
-
 function usageOf(state: TranscriptState, unpriced: Set<string>): TranscriptUsage {
-  const u = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, total_tokens: 0, estimated_cost_usd: 0 };
-  let cost = 0;
-  for (const { model, usage } of state.entries) {
+  const u = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, total_tokens: 0 };
+  for (const { usage } of state.entries) {
     const { write5m, write1h } = cacheWriteSplit(usage);
     u.input_tokens += usage.input_tokens;
     u.output_tokens += usage.output_tokens;
     u.cache_read_input_tokens += usage.cache_read_input_tokens;
     u.cache_creation_input_tokens += write5m + write1h;
-    const c = model === undefined || model === SYNTHETIC ? 0 : costUSD(model, usage);
-    if (c === undefined) {
-      if (tokenTotal(usage) > 0) unpriced.add(model as string);
-    } else cost += c;
   }
   u.total_tokens = u.input_tokens + u.output_tokens;
-  u.estimated_cost_usd = round(cost, 6);
-  return u;
+  const cost = estimateCost(state.entries.filter((e) => e.model !== undefined && e.model !== SYNTHETIC));
+  for (const model of cost.unpriced) unpriced.add(model);
+  return { ...u, estimated_cost_usd: cost.estimated_cost_usd };
 }
 
 function models(state: TranscriptState): { primary?: string; used: string[] } {
@@ -382,7 +375,7 @@ function warningsOf(state: TranscriptState, unpriced: Set<string>): string[] {
   const out = [...state.warnings];
   for (const [reason, n] of Object.entries(state.skipped)) out.push(`${n} line(s) ${SKIP_LABELS[reason] ?? reason} skipped`);
   for (const [type, n] of Object.entries(state.unknownTypes)) out.push(`${n} line(s) of unknown type "${type}" skipped`);
-  for (const model of unpriced) out.push(`no price for model "${model}"; its usage is not in estimated_cost_usd`);
+  for (const model of unpriced) out.push(unpricedWarning(model));
   return out;
 }
 
