@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fetch: async () => (await import('./fetch.js')).fetch,
   blame: async () => (await import('./blame.js')).blame,
   export: async () => (await import('./export.js')).exportCommand,
+  pr: async () => (await import('./pr.js')).pr,
 };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
@@ -39,6 +40,7 @@ usage: trace <command> [options]
   verify [BUNDLE | --commit C | --range A..B]   check attestations offline
   attestation show ID|COMMIT [--json]     the signed attestation of a push or commit
   fetch [remote]                          get the remote's attestations (refs/chainloop-trace/*)
+  pr [<base>..<head>] [--json] [--policy F]… [--label L]…   PR summary and verdict from the attestations
   key show                                the public key attestations are signed with
   demo                                    a scripted session in a temporary repository
 `;
