@@ -93,7 +93,7 @@ export async function signedCommits(repo: string, range: ReviewRange, cfg: Signe
       if (r.exitCode !== 0) throw new TraceError('CONFIG_INVALID', `policies.signedCommits.keyring ${cfg.keyring}: gpg could not import it (${String(r.stderr).trim().split('\n')[0]})`);
       extraEnv.GNUPGHOME = gnupgHome;
     }
-    const out = await git(repo, [...args, 'log', '--format=%H %G?', `${range.base}..${range.head}`], { env: extraEnv });
+    const out = await git(repo, [...args, 'log', '--reverse', '--format=%H %G?', `${range.base}..${range.head}`], { env: extraEnv });
     const good = cfg.keyring ? ['G', 'U'] : ['G'];
     const violations: Violation[] = [];
     for (const line of out.split('\n')) {
