@@ -1,6 +1,7 @@
 import type { FileLinker } from './links.js';
 import type { PrReport } from './report.js';
 import type { SessionRow } from './row.js';
+import { scoreMarkdown } from './score/index.js';
 import { SKIP_LABEL } from './verdict.js';
 
 /** The hidden marker a sticky PR comment is found again by. */
@@ -39,7 +40,8 @@ export function renderMarkdown(report: PrReport, link: FileLinker): string {
   const r = report.range;
   out.push(
     `${report.sessions.length} AI session${report.sessions.length === 1 ? '' : 's'} behind ${r.commits} commit${r.commits === 1 ? '' : 's'} ` +
-      `(\`${r.base.slice(0, 7)}..${r.head.slice(0, 7)}\`): ${r.ai_commits} AI-assisted, ${r.human_commits.length} human-only.`,
+      `(\`${r.base.slice(0, 7)}..${r.head.slice(0, 7)}\`): ${r.ai_commits} AI-assisted, ${r.human_commits.length} human-only.` +
+      (report.sessions.length ? ` Score **${report.score}/100** (${report.flag}).` : ''),
     '',
   );
   if (report.reasons.length) {
@@ -99,11 +101,8 @@ function sessionDetails(s: SessionRow, link: FileLinker): string[] {
   return out;
 }
 
-/** The score breakdown of one session (criteria and items once the score module fills them). */
+/** The score breakdown of one session (docs/score.md). */
 function scoreSection(s: SessionRow): string[] {
-  if (s.score === null || !s.criteria) return ['**Score:** not computed'];
-  const out = [`**Score: ${s.score}${s.flag ? ` (${s.flag})` : ''}**`, ''];
-  out.push(...s.criteria.map((c) => `- ${c.name}: ${c.score}${c.flags.length ? ` — ${c.flags.join(', ')}` : ''}`));
-  if (s.items?.length) out.push('', ...s.items.map((i) => `- ${i}`));
-  return out;
+  if (s.score === null || !s.criteria || !s.flag) return ['**Score:** not computed'];
+  return scoreMarkdown({ score: s.score, flag: s.flag, criteria: s.criteria, items: s.items ?? [] }).trimEnd().split('\n');
 }

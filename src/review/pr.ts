@@ -9,6 +9,7 @@ import { evaluatePolicies } from './policies/evaluate.js';
 import { resolveRange } from './range.js';
 import type { PrReport } from './report.js';
 import { sessionRow, totalsRow } from './row.js';
+import { scoreCorrelated, scorePullRequest } from './score/index.js';
 import { decideVerdict } from './verdict.js';
 
 /** What `trace pr` was asked for. */
@@ -67,7 +68,13 @@ export async function reviewPr(opts: PrOptions): Promise<PrResult> {
     ...(opts.contract ? { contract: opts.contract } : {}),
     ...(opts.env ? { env: opts.env } : {}),
   });
-  const sessions = corr.sessions.map((s) => sessionRow(s, { violations: policies.bySession.get(s.id) ?? [] }));
+  const linked = new Set(corr.sessions.flatMap((s) => s.rangeCommits));
+  const humanCommits = range.commits.filter((c) => !linked.has(c.sha) && c.sessions.length === 0).length;
+  const sessions = corr.sessions.map((s) => {
+    const violations = policies.bySession.get(s.id) ?? [];
+    return sessionRow(s, { violations, score: scoreCorrelated(s, violations, humanCommits) });
+  });
+  const prScore = scorePullRequest(sessions.map((s) => ({ score: s.score ?? 0, flag: s.flag ?? 'red', aiLines: s.ai_lines_added })));
   const labels = opts.labels ?? [];
   const { verdict, reasons } = decideVerdict({
     sessions,
@@ -77,10 +84,11 @@ export async function reviewPr(opts: PrOptions): Promise<PrResult> {
     rejected: corr.rejected,
     unevaluated: policies.unevaluated,
   });
-  const linked = new Set(sessions.flatMap((s) => s.commits));
   const report: PrReport = {
     verdict,
     reasons,
+    score: prScore.score,
+    flag: prScore.flag,
     missing_sessions: corr.missing.map((m) => m.id),
     sessions,
     totals: totalsRow(sessions),

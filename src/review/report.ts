@@ -1,10 +1,14 @@
 import type { SessionRow, TotalsRow, Violation } from './row.js';
+import type { ScoreFlag } from './score/index.js';
 import type { Verdict } from './verdict.js';
 
 /** What `trace pr --json` prints: the Contract's fields first, then ai-trace's additions. */
 export interface PrReport {
   verdict: Verdict;
   reasons: string[];
+  /** The PR's score (0–100) and flag, from its sessions' (docs/score.md). */
+  score: number;
+  flag: ScoreFlag;
   missing_sessions: string[];
   sessions: SessionRow[];
   totals: TotalsRow;

@@ -79,12 +79,25 @@ beforeAll(async () => {
 
 afterAll(() => pool.cleanupAll());
 
+/** Every session is scored (docs/score.md; exact figures pinned in score.test.ts), and so is the PR. */
+function expectScores(report: PrReport): void {
+  for (const s of report.sessions) {
+    expect(s.score).toBeGreaterThanOrEqual(0);
+    expect(s.score).toBeLessThanOrEqual(100);
+    expect(['green', 'yellow', 'red']).toContain(s.flag);
+    expect(s.criteria!.map((c) => c.name)).toEqual(['verification', 'human_involvement', 'scope', 'churn_and_failures', 'policies']);
+    expect(Array.isArray(s.items)).toBe(true);
+  }
+  expect(report.score).toBeGreaterThanOrEqual(0);
+  expect(['green', 'yellow', 'red']).toContain(report.flag);
+}
+
 /** The rows every run over this work must give, whatever the commit ids. */
 function expectRows(report: PrReport): void {
   const row = (id: string) => report.sessions.find((s) => s.id === id)!;
   expect(report.sessions.map((s) => s.id)).toEqual([ids.a, ids.b, ids.c]);
   expect(row(ids.a)).toMatchObject({
-    agent: 'claude-code', agent_version: '2.1.330', model: 'claude-sonnet-4-5-20250929', score: null,
+    agent: 'claude-code', agent_version: '2.1.330', model: 'claude-sonnet-4-5-20250929',
     files: 1, lines_added: 7, lines_removed: 1, ai_lines_added: 6, ai_lines_removed: 1, attribution_pct: 87.5,
     input_tokens: 1000, output_tokens: 2000, violations: [],
     files_detail: [{ path: 'src/a.ts', status: 'created', label: 'ai', lines_added: 7, lines_removed: 1 }],
@@ -103,6 +116,7 @@ function expectRows(report: PrReport): void {
   });
   expect(row(ids.c).estimated_cost_usd).toBeCloseTo(0.015, 6);
   for (const s of report.sessions) expect(s.duration_seconds).toBeGreaterThanOrEqual(0);
+  expectScores(report);
   expect(report.totals).toMatchObject({
     sessions: 3, files: 3, lines_added: 16, lines_removed: 2, ai_lines_added: 15, ai_lines_removed: 2,
     attribution_pct: 94.4, input_tokens: 11100, output_tokens: 3200,
@@ -128,7 +142,10 @@ describe('trace pr', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('<!-- ai-trace -->');
     expect(r.stdout).toMatch(/### ai-trace: ✅ success/);
-    expect(r.stdout).toContain('| `aaaaaaaa` | claude-code 2.1.330 | claude-sonnet-4-5-20250929 | – | 87.5% | 1 | +7 / −1 | 1,000 / 2,000 | $0.0330 |');
+    const a = prJson(`${base}..${head}`).report.sessions.find((s) => s.id === ids.a)!;
+    expect(r.stdout).toContain(`| \`aaaaaaaa\` | claude-code 2.1.330 | claude-sonnet-4-5-20250929 | ${a.score} | 87.5% | 1 | +7 / −1 | 1,000 / 2,000 | $0.0330 |`);
+    expect(r.stdout).toContain(`**Score ${a.score}/100**`);
+    expect(r.stdout).toContain('| criterion | score | flags |');
     expect(r.stdout).toMatch(/\| \*\*Total\*\* \| \| \| \| \*\*94\.4%\*\* \| \*\*3\*\* \| \*\*\+16 \/ −2\*\* \| \*\*11,100 \/ 3,200\*\* \| \*\*\$0\.0645\*\* \|/);
     expect(r.stdout.match(/<details>/g)).toHaveLength(3);
     expect(r.stdout).toContain(`| created | ai | [src/a.ts](https://github.com/acme/app/blob/${head}/src/a.ts) | 7 | 1 |`);

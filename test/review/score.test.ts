@@ -153,8 +153,8 @@ describe('the pull request score', () => {
   it('weights sessions by AI lines and takes the worst flag', () => {
     const g = scoreSession(green);
     const y = scoreSession(yellow);
-    expect(scorePullRequest([{ score: g, aiLines: 30 }, { score: y, aiLines: 44 }])).toEqual({ score: Math.round((100 * 30 + 67 * 44) / 74), flag: 'yellow' });
-    expect(scorePullRequest([{ score: g, aiLines: 30 }, { score: scoreSession(red), aiLines: 52 }]).flag).toBe('red');
+    expect(scorePullRequest([{ ...g, aiLines: 30 }, { ...y, aiLines: 44 }])).toEqual({ score: Math.round((100 * 30 + 67 * 44) / 74), flag: 'yellow' });
+    expect(scorePullRequest([{ ...g, aiLines: 30 }, { ...scoreSession(red), aiLines: 52 }]).flag).toBe('red');
     expect(scorePullRequest([])).toEqual({ score: 100, flag: 'green' });
   });
 });

@@ -229,17 +229,17 @@ export function flagOf(score: number): ScoreFlag {
  * The PR's score: the sessions' scores weighted by their AI lines (at least 1 each), rounded; its flag
  * is the worst session flag, or the flag of that score if worse. No session: 100, green.
  */
-export function scorePullRequest(sessions: { score: SessionScore; aiLines: number }[]): { score: number; flag: ScoreFlag } {
+export function scorePullRequest(sessions: { score: number; flag: ScoreFlag; aiLines: number }[]): { score: number; flag: ScoreFlag } {
   if (sessions.length === 0) return { score: 100, flag: 'green' };
   let total = 0;
   let weight = 0;
   for (const s of sessions) {
     const w = Math.max(1, s.aiLines);
-    total += s.score.score * w;
+    total += s.score * w;
     weight += w;
   }
   const score = Math.round(total / weight);
   const order: ScoreFlag[] = ['green', 'yellow', 'red'];
-  const worst = sessions.reduce((f, s) => (order.indexOf(s.score.flag) > order.indexOf(f) ? s.score.flag : f), flagOf(score));
+  const worst = sessions.reduce((f, s) => (order.indexOf(s.flag) > order.indexOf(f) ? s.flag : f), flagOf(score));
   return { score, flag: worst };
 }
