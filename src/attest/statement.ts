@@ -16,16 +16,27 @@ export const SESSION_EVIDENCE_ID = 'CHAINLOOP_AI_CODING_SESSION';
 /** `predicate.metadata.name` of every attestation ai-trace writes. */
 export const TOOL_NAME = 'ai-trace';
 
-/** A commit to attest: its full object id and the repository it belongs to (remote URL or repo name). */
+/** A commit to attest: its full object id, the repository it belongs to (remote URL or repo name), what git says about it. */
 export interface CommitRef {
   sha: string;
   name: string;
+  annotations?: CommitAnnotations;
 }
 
-/** An in-toto subject naming one git commit. */
+/**
+ * What git records about a subject commit, signed with it so a dashboard or server needs no clone:
+ * the author's email (the developer's identity on the dashboard) and the committer date (its period).
+ */
+export interface CommitAnnotations {
+  author_email: string;
+  committed_at: string;
+}
+
+/** An in-toto subject naming one git commit (in-toto v1 ResourceDescriptor: name, digest, annotations). */
 export interface CommitSubject {
   name: string;
   digest: { gitCommit: string };
+  annotations?: CommitAnnotations;
 }
 
 /** One AI coding session as a Chainloop evidence material; `data` follows the ai-coding-session 0.1 schema. */
@@ -121,7 +132,11 @@ export function buildStatement(input: BuildStatementInput): Statement {
     }
     if (seen.has(sha)) continue;
     seen.add(sha);
-    subject.push({ name: commitSubjectName(commit.name, sha), digest: { gitCommit: sha } });
+    subject.push({
+      name: commitSubjectName(commit.name, sha),
+      digest: { gitCommit: sha },
+      ...(commit.annotations ? { annotations: { author_email: commit.annotations.author_email, committed_at: commit.annotations.committed_at } } : {}),
+    });
   }
   if (!input.project.projectName) {
     throw new TraceError('INTERNAL', 'project name is empty; set a project name for the attestation');

@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   blame: async () => (await import('./blame.js')).blame,
   export: async () => (await import('./export.js')).exportCommand,
   pr: async () => (await import('./pr.js')).pr,
+  dashboard: async () => (await import('./dashboard.js')).dashboard,
+  server: async () => (await import('./server.js')).server,
 };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
@@ -42,6 +44,8 @@ usage: trace <command> [options]
   fetch [remote]                          get the remote's attestations (refs/chainloop-trace/*)
   pr [<base>..<head>] [--json] [--policy F]… [--label L]…   PR summary and verdict from the attestations
   key show                                the public key attestations are signed with
+  dashboard [--period 7d] [--json] [--html FILE] [--repo PATH]… [--server URL]   org metrics, six cards
+  server [--listen H:P] [--database URL] | server token|key …   the team service (ingest, dashboard)
   demo                                    a scripted session in a temporary repository
 `;
 

@@ -40,6 +40,8 @@ export class HttpDestination implements Destination {
       'idempotency-key': bundleDigest(item.bundleJson),
       'user-agent': 'ai-trace',
     };
+    // the bundle names its key only by a hint: send the key itself (base64 of the PEM) for the receiver to check
+    if (item.publicKeyPem) headers['x-trace-public-key'] = Buffer.from(item.publicKeyPem, 'utf8').toString('base64');
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let statusCode: number;
     let text: string;

@@ -1,9 +1,10 @@
-import { buildStatement, sessionMaterial } from '../attest/statement.js';
+import { buildStatement, sessionMaterial, type CommitAnnotations } from '../attest/statement.js';
 import { loadOrCreateKey, type SigningKey } from '../attest/key.js';
 import { bundleDigest, signStatement } from '../attest/sign.js';
 import type { Recorder } from '../capture/recorder.js';
 import type { RepoConfig } from '../config/chainloop.js';
 import { buildSessionData, safeRemoteUrl } from '../evidence/session-data.js';
+import { git } from '../git/run.js';
 import type { CommitRecord } from '../store/commits.js';
 
 /** A signed attestation ready to queue. */
@@ -37,10 +38,11 @@ export async function buildPushAttestation(
     const data = await buildSessionData(s, rec.commits, records.filter((r) => r.sessions.includes(id)));
     materials.push(sessionMaterial(data as unknown as Record<string, unknown>));
   }
+  const notes = await commitAnnotations(opts.repo, records.map((r) => r.sha));
   const key = loadOrCreateKey(opts.keyDir);
   const repository = opts.remoteUrl ? safeRemoteUrl(opts.remoteUrl) : opts.repo;
   const statement = buildStatement({
-    commits: records.map((r) => ({ sha: r.sha, name: repository })),
+    commits: records.map((r) => ({ sha: r.sha, name: repository, ...(notes.has(r.sha) ? { annotations: notes.get(r.sha)! } : {}) })),
     materials,
     project: {
       projectName: opts.config?.projectName ?? (opts.repo.split('/').pop() || 'unnamed'),
@@ -53,4 +55,17 @@ export async function buildPushAttestation(
   const bundle = await signStatement(statement, key);
   const bundleJson = JSON.stringify(bundle);
   return { bundleJson, digest: bundleDigest(bundle), key, sessions: sessionIds.filter((s) => !missing.includes(s)), missingSessions: missing };
+}
+
+/** Author email and committer date (UTC) of each commit, read in one git call; none when git cannot say. */
+async function commitAnnotations(repo: string, shas: string[]): Promise<Map<string, CommitAnnotations>> {
+  const out = new Map<string, CommitAnnotations>();
+  if (shas.length === 0) return out;
+  const text = await git(repo, ['log', '--no-walk=unsorted', '--format=%H%x00%ae%x00%cI', ...shas], { allowFailure: true }).catch(() => '');
+  for (const line of text.split('\n')) {
+    const [sha, email, date] = line.split('\0');
+    const ms = Date.parse(date ?? '');
+    if (sha && email !== undefined && !Number.isNaN(ms)) out.set(sha, { author_email: email, committed_at: new Date(ms).toISOString() });
+  }
+  return out;
 }
