@@ -75,7 +75,7 @@ const CSS = `
 body { margin:0; background:var(--bg); color:var(--fg); font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
 header { padding:20px 28px 4px; } h1 { margin:0; font-size:20px; } #sub { margin:4px 0 0; color:var(--muted); }
 main { padding:12px 28px 28px; display:grid; gap:16px; }
-.cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(210px,1fr)); gap:12px; }
+.cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(180px,1fr)); gap:12px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:12px 14px; min-height:104px; }
 .card h3 { margin:0; font-size:12px; font-weight:600; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
 .card .v { font-size:28px; font-weight:650; margin:4px 0 2px; }
@@ -144,7 +144,7 @@ const PAGE_JS = `
   new Chart(document.getElementById('modelsChart'), { type: 'doughnut',
     data: { labels: models.map(function (m) { return m.model; }), datasets: [{ data: models.map(function (m) { return m.sessions; }),
       backgroundColor: models.map(function (_, i) { return d.model_breakdown.length ? palette[i % palette.length] : v('--line'); }), borderColor: v('--card') }] },
-    options: { plugins: { legend: { position: 'right' } } } });
+    options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } } } });
   document.body.setAttribute('data-rendered', 'true');
 })();
 `;
