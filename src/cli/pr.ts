@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TraceError } from '../errors.js';
+import { forgeLabels, forgeRange, forgeSummary, forgeTarget, postSummary, writeStepSummary, type ForgeTarget } from '../review/forges/index.js';
 import { reviewPr } from '../review/pr.js';
 import type { Command } from './context.js';
 import { requireRepo } from './resolve.js';
 import { usage } from './usage.js';
 
 const FORM =
-  'trace pr [<base>..<head>] [--json] [--policy FILE]... [--contract FILE] [--label NAME]... [--attestations DIR] [--no-fetch] [--key PEM]... [--link-base URL]';
+  'trace pr [<base>..<head>] [--json] [--policy FILE]... [--contract FILE] [--label NAME]... [--attestations DIR] [--no-fetch] [--key PEM]... [--link-base URL] [--github | --gitlab]';
 
 /**
  * `trace pr`: the summary and verdict of a range's AI sessions, from its verified attestations.
@@ -26,10 +27,15 @@ export const pr: Command = async (args, ctx) => {
       'no-fetch': { type: 'boolean' },
       key: { type: 'string', multiple: true },
       'link-base': { type: 'string' },
+      github: { type: 'boolean' },
+      gitlab: { type: 'boolean' },
     },
     allowPositionals: true,
   });
-  if (positionals.length > 1) throw usage(FORM);
+  if (positionals.length > 1 || (values.github && values.gitlab)) throw usage(FORM);
+  const forge: ForgeTarget | undefined = values.github ? forgeTarget('github', ctx.env) : values.gitlab ? forgeTarget('gitlab', ctx.env) : undefined;
+  const range = positionals[0] ?? (forge ? forgeRange(forge) : undefined);
+  const labels = [...new Set([...(values.label ?? []), ...(forge ? forgeLabels(forge) : [])])];
   const repo = await requireRepo(ctx.cwd);
   const abs = (f: string) => path.resolve(ctx.cwd, f);
   const keys = (values.key ?? []).map((f) => {
@@ -41,17 +47,33 @@ export const pr: Command = async (args, ctx) => {
   });
   const { report, markdown } = await reviewPr({
     repo,
-    ...(positionals[0] !== undefined ? { range: positionals[0] } : {}),
+    ...(range !== undefined ? { range } : {}),
     ...(values.attestations !== undefined ? { attestationsDir: abs(values.attestations) } : {}),
     noFetch: values['no-fetch'] === true,
     keys,
     policyFiles: (values.policy ?? []).map(abs),
     ...(values.contract !== undefined ? { contract: abs(values.contract) } : {}),
-    labels: values.label ?? [],
+    labels,
     ...(values['link-base'] !== undefined ? { linkBase: values['link-base'] } : {}),
     env: ctx.env,
   });
   ctx.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdown}\n`);
+  let postFailed = false;
+  if (forge) {
+    const posted = await postSummary(forge, forgeSummary(report, markdown));
+    const where = forge.kind === 'github' ? `pull request #${forge.pr.number}` : `merge request !${forge.mr.iid}`;
+    if (posted.ok) {
+      const o = posted.outcome;
+      const did = [o.comment !== 'none' ? `${o.comment} the summary ${forge.kind === 'github' ? 'comment' : 'note'}` : '', o.check ? `set the ${forge.kind === 'github' ? 'check run' : 'commit status'}` : ''].filter(Boolean);
+      ctx.stderr(`trace pr: ${where}: ${[...did, ...o.notes].join('; ') || 'nothing to do'}\n`);
+    } else {
+      // the summary still reaches the job log (above) and the job summary; a read-only token does not fail the job
+      ctx.stderr(`${forge.kind === 'github' ? (posted.readOnly ? '::warning::' : '::error::') : ''}trace pr: ${where}: ${posted.error}\n`);
+      postFailed = !posted.readOnly;
+    }
+    if (forge.kind === 'github') writeStepSummary(ctx.env, markdown);
+  }
+  if (postFailed) return 1;
   if (report.verdict === 'neutral') {
     ctx.stderr(`trace pr: neutral: ${report.reasons.join('; ')}\n`);
     return 0;
