@@ -22,6 +22,7 @@ const BENCHMARKS = [
   () => import('./bench/bash-repo-size.mjs'), // issue 4: Bash hook in a 50,000-file repo vs a 10-file repo
   () => import('./bench/blame.mjs'), // issue 4: trace blame on a 10,000-line file
   () => import('./bench/push.mjs'), // issue 3: git push with hooks vs without, push-to-delivered time
+  () => import('./bench/server.mjs'), // issue 9: trace server on PostgreSQL: ingest load, dashboard over 100,000 sessions
 ];
 
 const argv = process.argv.slice(2);
