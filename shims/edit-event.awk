@@ -4,25 +4,27 @@
 #   trace_payload  where the payload goes            trace_blob  where the snapshot goes (+ .done)
 #   trace_top      the work tree's top ("" if none)   trace_marks the repo's chainloop-trace dir, or ""
 #   trace_log      the repo's hook log, or ""         trace_prefix the log line's first fields
+#   trace_keys     the payload keys naming the file (space-separated; default file_path notebook_path)
 # Records are split at backslashes so that none gets long (mawk's time grows with the square of a
 # record's length); a value holding a backslash is never taken as a path, so a split never cuts one.
 # A path that cannot be read as a file (a directory) stops awk; hook.sh then finishes the event.
 BEGIN {
   RS = "\\"
   payload = ENVIRON["trace_payload"]; blob = ENVIRON["trace_blob"]; top = ENVIRON["trace_top"]
+  nkeys = split(ENVIRON["trace_keys"] != "" ? ENVIRON["trace_keys"] : "file_path notebook_path", keys, " ")
   printf "" > payload
 }
 {
   printf (NR > 1 ? "\\" : "") "%s", $0 > payload
   if (tool == "") tool = field($0, "tool_name")
-  if (file == "") file = field($0, "file_path")
-  if (file == "") file = field($0, "notebook_path")
+  if (tool == "") tool = field($0, "toolName")
+  for (k = 1; k <= nkeys && file == ""; k++) file = field($0, keys[k])
 }
 END {
   close(payload)
   note = ""
-  if (tool == "" || tool !~ /^[A-Za-z_]+$/) { tool = ""; note = "no-tool-name" }
-  else if (file == "") note = "no-path"
+  if (tool !~ /^[A-Za-z_]+$/) tool = "-"
+  if (file == "") note = "no-path"
   else if (top == "") note = "not-in-a-repository:skipped"
   else if (index(file, top "/") != 1) note = "outside-repo:skipped"
   else {

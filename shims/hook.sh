@@ -1,9 +1,11 @@
 #!/bin/sh
 # ai-trace agent hook: records one event in the spool and returns at once.
-# Usage: hook.sh <agent> <Event> [edit|other], payload JSON on stdin; sourced by the command in
-# .claude/settings.json (with $h set to this file), or run directly. Always exits 0 (TRACE=0 off,
-# TRACE=2 trace). `edit`: an Edit/Write/MultiEdit/NotebookEdit call (the file is snapshotted);
-# `other`: any other tool; none: find out from the payload.
+# Usage: hook.sh <agent> <Event> [edit|other|start] [path keys], payload JSON on stdin; sourced by the
+# command an agent adapter writes into the agent's hook config (with $h set to this file), or run
+# directly. Always exits 0 (TRACE=0 off, TRACE=2 trace). `edit`: an edit tool's call (the file named
+# under one of the space-separated path keys, default `file_path notebook_path`, is snapshotted);
+# `other`: any other tool; `start`: a session starts (the daemon is started); none: a tool event of
+# the hand-written `trace-hook claude PreToolUse` form finds out from the payload.
 #
 # Every process counts: Claude Code waits for this on every step of the agent. Events go straight into
 # spool/new (the daemon orders them by the files' mtimes and waits for one still being written); the
@@ -12,9 +14,10 @@
 [ "${TRACE-}" = 2 ] && set -x
 umask 077
 
-agent=${1:-claude}
+agent=${1:-unknown}
 event=${2:-unknown}
 flavor=${3-}
+keys=${4-}
 self=${h:-$0}
 shims=${self%/*}
 # run as `trace-hook` from PATH: a link into the package
@@ -42,19 +45,17 @@ log() {
 }
 
 case $event:$flavor in
-  PreToolUse:edit | PostToolUse:edit | PostToolUseFailure:edit | PreToolUse: | PostToolUse: | PostToolUseFailure:) ;;
-  *:other | SessionStart:* | UserPromptSubmit:* | Stop:* | StopFailure:* | SubagentStop:* | SessionEnd:*)
+  *:edit | PreToolUse: | PostToolUse: | PostToolUseFailure:) ;;
+  *)
     # nothing to snapshot (`-o`: no snapshot was attempted, even if the tool turns out to edit)
     [ "$flavor" = other ] && id="$id-o"
     cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; exit 0; }
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
-    if [ "$event" = SessionStart ] && [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then
-      (node "$shims/../bin/trace.js" daemon start > /dev/null 2>&1 &)
-    fi
-    log ;;
-  *)
-    # any other event: keep it as it comes
-    cat 2>/dev/null > "$spool/new/$id.json" || rm -f "$spool/new/$id.json"
+    case $flavor:$event in start:* | *:SessionStart)
+      if [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then
+        (node "$shims/../bin/trace.js" daemon start > /dev/null 2>&1 &)
+      fi ;;
+    esac
     log ;;
 esac
 
@@ -69,7 +70,7 @@ EOS
 fi
 marks=
 [ -d "$gd/chainloop-trace" ] && marks="$gd/chainloop-trace"
-trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top trace_marks=$marks \
+trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top trace_marks=$marks trace_keys=$keys \
   trace_log=${marks:+$marks/log.txt} trace_prefix="$seq-$$ $agent $event" \
   awk -f "$shims/edit-event.awk" 2> /dev/null && exit 0
 # awk stopped early (a directory for a path, no awk at all): the event is complete all the same. (Not

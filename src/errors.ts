@@ -9,6 +9,7 @@ export type TraceErrorCode =
   | 'GIT_FAILED'
   | 'VERIFY_FAILED'
   | 'DELIVERY_FAILED'
+  | 'UNSUPPORTED'
   | 'INTERNAL';
 
 /** A failure with a closed code, a message that says what to do, and the lower-level cause. */

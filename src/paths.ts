@@ -12,7 +12,7 @@ export interface TracePaths {
   socket: string;
   startLock: string;
   pidFile: string;
-  /** The pid of a running daemon that answers the commit hooks' questions (see capture/commit-request). */
+  /** The pid of a running daemon that answers the commit hooks' questions (see capture/commit-answer). */
   answersPidFile: string;
   spool: string;
   spoolNew: string;

@@ -10,7 +10,8 @@ import {
   mergeClaudeHooks,
   removeClaudeHooks,
 } from '../src/agents/claude/settings.js';
-import { init } from '../src/cli/init.js';
+import { claudeCode } from '../src/agents/claude/adapter.js';
+import { agentsForFlags, init } from '../src/cli/init.js';
 import { runUninstall } from '../src/cli/uninstall.js';
 import { loadRepoConfig, renderChainloopYml } from '../src/config/chainloop.js';
 import { TraceError } from '../src/errors.js';
@@ -264,7 +265,7 @@ describe('trace init', () => {
     const { repo, env } = await makeRepo();
     await git(repo, env, 'config', 'core.hooksPath', 'tools/githooks');
     const before = snapshot(repo);
-    expect((await runInit(repo, env, '--cursor')).code).toBe(0);
+    expect((await runInit(repo, env)).code).toBe(0);
     expect(fs.readFileSync(path.join(repo, 'tools/githooks/commit-msg'), 'utf8')).toContain(MANAGED_HOOK_MARKER);
     expect((await runUninstallCmd(repo, env, '--yes')).code).toBe(0);
     expect(snapshot(repo)).toEqual(before);
@@ -292,12 +293,19 @@ describe('trace init', () => {
     expect(run.stderr).toBe('trace init: not a git repository: run trace init inside one\n');
   });
 
-  it('reports --cursor as unsupported and rejects unknown flags', async () => {
+  it('reports an agent with no adapter yet as unsupported, and rejects unknown flags', async () => {
     const { repo, env } = await makeRepo();
-    const run = await runInit(repo, env, '--cursor');
-    expect(run.code).toBe(0);
-    expect(run.stderr).toBe('Cursor hooks are not yet supported; skipped\n');
-    expect(fs.existsSync(path.join(repo, '.claude/settings.json'))).toBe(false);
+    expect(agentsForFlags([], [claudeCode])).toEqual([claudeCode]);
+    expect(agentsForFlags(['claude'], [claudeCode])).toEqual([claudeCode]);
+    const unsupported = (() => {
+      try {
+        agentsForFlags(['claude', 'cursor', 'codex'], [claudeCode]);
+      } catch (err) {
+        return err as TraceError;
+      }
+    })();
+    expect(unsupported?.code).toBe('UNSUPPORTED');
+    expect(unsupported?.message).toBe('Cursor, Codex are not yet supported (--cursor, --codex); nothing was changed');
     expect((await runInit(repo, env, '--bogus')).code).toBe(2);
   });
 

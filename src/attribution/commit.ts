@@ -6,6 +6,7 @@ import { attributeFile, summarize, type AttributedFile, type CodeChanges, type L
 import { isAi, type Label } from './labels.js';
 import { isBinary, splitLines } from './lines.js';
 import { matchLines } from './match.js';
+import { dormantSource, stillDormant } from './rewrites/stash-reset.js';
 import { movedFrom } from './moves.js';
 
 /** Extra label sources for a path, e.g. the pre-rewrite versions of a commit's files. */
@@ -60,7 +61,8 @@ export class CommitAttributor {
       const sources: LabelSource[] = extra ? await extra(d.path, d.oldPath) : [];
       if (prov) sources.push(prov);
       // agent lines that left the file and came back (stash pop, checkout) before the watcher saw them return
-      if (prov?.dormant?.length) sources.push({ lines: prov.dormant.map((x) => x.text), labels: prov.dormant.map((x) => x.label) });
+      const dormant = dormantSource(prov);
+      if (dormant) sources.push(dormant);
       if (useProvenance && d.status === 'created' && !prov?.labels.some(isAi)) {
         // a new file may be an agent's file, not committed yet, that a human moved (git sees no rename)
         const moved = movedFrom(this.provenance, repo, d.path, lines);
@@ -110,7 +112,7 @@ export class CommitAttributor {
       const map = matchLines(committed, prov.lines);
       const uncommittedAi = prov.labels.some((l, j) => isAi(l) && map[j]! < 0);
       // dormant lines the commit holds came back and are committed now
-      const dormant = (prov.dormant ?? []).filter((x) => !still.has(x.text));
+      const dormant = stillDormant(prov, still);
       if (!uncommittedAi && removed.length === 0 && dormant.length === 0) this.provenance.delete(repo, p);
       else this.provenance.put(repo, p, { ...prov, removed, dormant });
     });

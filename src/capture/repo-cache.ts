@@ -35,15 +35,3 @@ export class RepoCache {
     return null;
   }
 }
-
-/** Marker files in `<git-common-dir>/chainloop-trace/` that let the git hooks skip all work. */
-export const MARKERS = { aiPending: 'ai-pending', unpushed: 'unpushed', traced: 'traced' } as const;
-
-export function touchMarker(gitDir: string, name: string): void {
-  const dir = path.join(gitDir, 'chainloop-trace');
-  if (fs.existsSync(dir)) fs.writeFileSync(path.join(dir, name), '');
-}
-
-export function clearMarker(gitDir: string, name: string): void {
-  fs.rmSync(path.join(gitDir, 'chainloop-trace', name), { force: true });
-}

@@ -1,22 +1,38 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { CLAUDE_HOOK_EVENTS, CLAUDE_SETTINGS_PATH, mergeClaudeHooks } from '../agents/claude/settings.js';
+import type { AgentAdapter } from '../agents/adapter.js';
+import { adapterForFlag, ADAPTERS, INIT_FLAGS } from '../agents/registry.js';
 import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYml } from '../config/chainloop.js';
-import { asTraceError } from '../errors.js';
+import { asTraceError, TraceError } from '../errors.js';
 import { BACKUP_SUFFIX, locateRepo, planGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
 import { packageRoot } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 
-const USAGE = 'usage: trace init [--project P] [--org O] [--claude] [--cursor] [--require-trace] [--dry-run]';
+/** Every agent flag `trace init` knows: the planned ones and any registered adapter's. */
+const AGENT_FLAGS = [...new Set([...Object.keys(INIT_FLAGS), ...ADAPTERS.map((a) => a.flag)])];
+
+const USAGE = `usage: trace init [--project P] [--org O] ${AGENT_FLAGS.map((f) => `[--${f}]`).join(' ')} [--require-trace] [--dry-run]`;
 
 /** What `trace init` was asked to do. */
 export interface InitOptions {
   project?: string;
   org?: string;
-  claude: boolean;
+  /** The agents whose hooks are installed (default: Claude Code). */
+  agents: readonly AgentAdapter[];
   requireTrace: boolean;
+}
+
+/** The adapters named by `--<flag>` options (Claude Code when none is); an unregistered agent is a clear error. */
+export function agentsForFlags(flags: readonly string[], adapters: readonly AgentAdapter[] = ADAPTERS): AgentAdapter[] {
+  const wanted = flags.length ? flags : ['claude'];
+  const missing = wanted.filter((f) => !adapterForFlag(f, adapters));
+  if (missing.length) {
+    const names = missing.map((f) => INIT_FLAGS[f] ?? f).join(', ');
+    throw new TraceError('UNSUPPORTED', `${names} ${missing.length > 1 ? 'are' : 'is'} not yet supported (${missing.map((f) => `--${f}`).join(', ')}); nothing was changed`);
+  }
+  return wanted.map((f) => adapterForFlag(f, adapters)!);
 }
 
 /** `trace init`: writes .chainloop.yml, merges the agent hooks, installs the git hooks, records the originals. */
@@ -30,8 +46,7 @@ export const init: Command = async (args, ctx) => {
       options: {
         project: { type: 'string' },
         org: { type: 'string' },
-        claude: { type: 'boolean', default: false },
-        cursor: { type: 'boolean', default: false },
+        ...Object.fromEntries(AGENT_FLAGS.map((f) => [f, { type: 'boolean' as const, default: false }])),
         'require-trace': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
       },
@@ -46,15 +61,11 @@ export const init: Command = async (args, ctx) => {
       return 2;
     }
   }
-  if (values.cursor) ctx.stderr('Cursor hooks are not yet supported; skipped\n');
-  const options: InitOptions = {
-    claude: values.claude || !values.cursor,
-    requireTrace: values['require-trace'],
-  };
-  if (values.project !== undefined) options.project = values.project;
-  if (values.org !== undefined) options.org = values.org;
-
+  const flags = AGENT_FLAGS.filter((f) => (values as Record<string, unknown>)[f] === true);
   try {
+    const options: InitOptions = { agents: agentsForFlags(flags), requireTrace: values['require-trace'] === true };
+    if (typeof values.project === 'string') options.project = values.project;
+    if (typeof values.org === 'string') options.org = values.org;
     const repo = await locateRepo(ctx.cwd, ctx.env);
     const changes = planInit(repo, options, packageRoot);
     if (values['dry-run']) {
@@ -65,18 +76,21 @@ export const init: Command = async (args, ctx) => {
     printSummary(repo, changes, options, ctx);
     return 0;
   } catch (err) {
-    ctx.stderr(`trace init: ${asTraceError(err).message}\n`);
-    return 1;
+    const e = asTraceError(err);
+    ctx.stderr(`trace init: ${e.message}\n`);
+    return e.code === 'USAGE' ? 2 : 1;
   }
 };
 
 /** Every file change init would make in `repo`; empty when everything is already in place. */
 export function planInit(repo: GitRepo, options: InitOptions, root: string): FileChange[] {
   const changes: (FileChange | null)[] = [planConfig(repo.top, options)];
-  if (options.claude) {
-    const file = path.join(repo.top, CLAUDE_SETTINGS_PATH);
-    const existing = readFileState(file)?.bytes.toString('utf8') ?? null;
-    changes.push(planFile(file, 'claude-settings', mergeClaudeHooks(existing, root)));
+  for (const agent of options.agents) {
+    for (const hookFile of agent.hookFiles) {
+      const file = path.join(repo.top, hookFile.path);
+      const existing = readFileState(file)?.bytes.toString('utf8') ?? null;
+      changes.push(planFile(file, hookFile.kind, hookFile.merge(existing, root)));
+    }
   }
   changes.push(...planGitHooks(repo.hooksDir, root));
   return changes.filter((c): c is FileChange => c !== null);
@@ -133,7 +147,8 @@ function printSummary(repo: GitRepo, changes: FileChange[], options: InitOptions
     const name = display(repo, change.path);
     const verb = change.before ? 'updated' : 'created';
     if (change.kind === 'chainloop-config') lines.push(`  ${verb} ${name}`);
-    if (change.kind === 'claude-settings') lines.push(`  ${verb} ${name} (${CLAUDE_HOOK_EVENTS.length} Claude Code hooks)`);
+    const hookFile = options.agents.flatMap((a) => a.hookFiles).find((f) => f.kind === change.kind);
+    if (hookFile) lines.push(`  ${verb} ${name} (${hookFile.summary})`);
   }
   if (hooks.length > 0) {
     const names = hooks.map((c) => path.basename(c.path)).join(', ');
@@ -144,8 +159,9 @@ function printSummary(repo: GitRepo, changes: FileChange[], options: InitOptions
     lines.push(`  kept your ${hook} hook as ${display(repo, change.path)}; it still runs first`);
   }
   const config = path.basename(findRepoConfigFile(repo.top) ?? '.chainloop.yml');
-  const toCommit = [config, ...(options.claude ? [CLAUDE_SETTINGS_PATH] : [])];
+  const toCommit = [config, ...options.agents.flatMap((a) => a.hookFiles.map((f) => f.path))];
   lines.push(`Next: commit ${toCommit.join(' and ')} so teammates are traced too.`);
+  for (const agent of options.agents) for (const note of agent.installNotes ?? []) lines.push(`${agent.displayName}: ${note}`);
   ctx.stdout(`${lines.join('\n')}\n`);
 }
 

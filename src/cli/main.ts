@@ -29,7 +29,8 @@ const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verif
 
 usage: trace <command> [options]
 
-  init [--project P] [--org O] [--claude] [--require-trace] [--dry-run]   set up this repository
+  init [--project P] [--org O] [--claude|--cursor|--gemini|--codex|--copilot|--opencode…] [--require-trace] [--dry-run]
+                                          set up this repository for the agents named (default --claude)
   uninstall [--yes]                       restore every file init touched
   status [--json]                         daemon, sessions and pushes
   show [<commit>] [--json]                which lines of a commit an agent wrote

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { removeClaudeHooks } from '../agents/claude/settings.js';
+import { ADAPTERS } from '../agents/registry.js';
 import { asTraceError } from '../errors.js';
 import { locateRepo, stripManagedHook, type GitRepo } from '../git/hooks-install.js';
 import {
@@ -18,7 +18,10 @@ import type { CliContext, Command } from './context.js';
 const USAGE = 'usage: trace uninstall [--yes]';
 
 /** How each kind of file loses ai-trace's parts when the user changed it after init. */
-const STRIPPERS = { 'claude-settings': removeClaudeHooks, 'git-hook': stripManagedHook } satisfies Record<string, Stripper>;
+const STRIPPERS: Record<string, Stripper> = {
+  'git-hook': stripManagedHook,
+  ...Object.fromEntries(ADAPTERS.flatMap((a) => a.hookFiles.map((f) => [f.kind, (text: string) => f.remove(text)]))),
+};
 
 /** Asks the user a yes/no question on the terminal; tests pass their own. */
 export type Confirm = (question: string) => Promise<boolean>;

@@ -1,8 +1,7 @@
 import { summarize, type CodeChanges } from '../attribution/code-changes.js';
-import {
-  emptyTranscriptState, readSubagent, subagentTranscriptPaths, summarizeTranscript,
-  type TranscriptState, type TranscriptUsage,
-} from '../agents/claude/transcript.js';
+import type { SessionUsage } from '../agents/adapter.js';
+import { adapterNamed } from '../agents/registry.js';
+import { sessionUsage } from '../agents/usage.js';
 import { git } from '../git/run.js';
 import type { CommitRecord, CommitStore } from '../store/commits.js';
 import type { SessionRecord } from '../store/sessions.js';
@@ -16,7 +15,7 @@ export interface SessionData {
   git_context?: GitContext;
   code_changes?: CodeChanges;
   model?: { primary?: string; provider: string; models_used: string[] };
-  usage?: TranscriptUsage;
+  usage?: SessionUsage;
   tools_used?: { summary: { tool_name: string; invocation_count: number }[]; total_invocations: number };
   conversation?: { total_messages: number; user_messages: number; assistant_messages: number };
   subagents?: { id: string; type?: string; description?: string; tokens?: { input: number; output: number } }[];
@@ -61,7 +60,7 @@ async function gitContext(repo: string, commits: CommitRecord[]): Promise<GitCon
 const addCost = (a: number | null, b: number | null): number | null =>
   (a === null && !b) || (b === null && !a) ? null : Math.round(((a ?? 0) + (b ?? 0)) * 1e6) / 1e6;
 
-const addUsage = (a: TranscriptUsage, b: TranscriptUsage): TranscriptUsage => ({
+const addUsage = (a: SessionUsage, b: SessionUsage): SessionUsage => ({
   input_tokens: a.input_tokens + b.input_tokens,
   output_tokens: a.output_tokens + b.output_tokens,
   cache_read_input_tokens: a.cache_read_input_tokens + b.cache_read_input_tokens,
@@ -75,21 +74,21 @@ const addUsage = (a: TranscriptUsage, b: TranscriptUsage): TranscriptUsage => ({
  * to). Usage covers the main transcript and its subagents' transcripts.
  */
 export async function buildSessionData(s: SessionRecord, commits: CommitStore, only?: CommitRecord[]): Promise<SessionData> {
-  const summary = summarizeTranscript((s.transcriptState as TranscriptState | null) ?? emptyTranscriptState());
+  const adapter = adapterNamed(s.agent);
+  const summary = sessionUsage(s);
   let usage = summary.usage;
   const subagents = [...s.subagents];
   const models = [...summary.modelsUsed];
   const warnings = [...s.warnings, ...summary.warnings];
   if (s.transcriptPath) {
-    for (const p of subagentTranscriptPaths(s.transcriptPath, s.id)) {
-      const sub = readSubagent(p);
+    for (const sub of adapter?.usage?.subagents?.(s.transcriptPath, s.id) ?? []) {
       usage = addUsage(usage, sub.usage);
       if (sub.model && !models.includes(sub.model)) models.push(sub.model);
       if (!subagents.some((x) => x.id === sub.id)) {
         subagents.push({ id: sub.id, ...(sub.type ? { type: sub.type } : {}), ...(sub.description ? { description: sub.description } : {}), tokens: sub.tokens });
       }
     }
-  } else warnings.push('no transcript path was reported: model, tokens and cost are unknown');
+  } else if (adapter?.usage) warnings.push('no transcript path was reported: model, tokens and cost are unknown');
   const end = s.endedAt ?? summary.lastTimestamp ?? s.startedAt;
   const duration = Math.max(0, Math.floor((Date.parse(end) - Date.parse(s.startedAt)) / 1000)) || 0;
   const records = only ?? commits.forSession(s.id);
@@ -109,7 +108,7 @@ export async function buildSessionData(s: SessionRecord, commits: CommitStore, o
     },
     git_context: s.repo ? await gitContext(s.repo, byRepo) : { commits: [], commit_count: 0 },
     code_changes: s.repo ? await aggregateCodeChanges(s.repo, byRepo, commits) : summarize([]),
-    model: { ...(summary.primaryModel ?? s.model ? { primary: (summary.primaryModel ?? s.model)! } : {}), provider: 'anthropic', models_used: models.length ? models : s.model ? [s.model] : [] },
+    model: { ...(summary.primaryModel ?? s.model ? { primary: (summary.primaryModel ?? s.model)! } : {}), provider: adapter?.provider ?? 'unknown', models_used: models.length ? models : s.model ? [s.model] : [] },
     usage,
     tools_used: { summary: tools.map(([tool_name, invocation_count]) => ({ tool_name, invocation_count })), total_invocations: tools.reduce((n, [, c]) => n + c, 0) },
     conversation: { total_messages: user + assistant, user_messages: user, assistant_messages: assistant },

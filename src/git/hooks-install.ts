@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { shQuote } from '../agents/claude/settings.js';
+import { shQuote } from '../install/sh-quote.js';
 import { TraceError } from '../errors.js';
 import { planFile, readFileState, type FileChange, type FileState } from '../install/manifest.js';
 import { git } from './run.js';

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TraceError } from '../errors.js';
 
-/** What a file init touches is for; uninstall picks how to remove our parts by it. */
-export type FileKind = 'chainloop-config' | 'claude-settings' | 'git-hook' | 'git-hook-backup';
+/**
+ * What a file init touches is for; uninstall picks how to remove our parts by it. Agent hook files
+ * use their adapter's `HookConfigFile.kind` (`claude-settings`, …).
+ */
+export type FileKind = 'chainloop-config' | 'git-hook' | 'git-hook-backup' | (string & {});
 
 /** A file as it is on disk: its bytes and permission bits, or the target when it is a symlink we do not follow. */
 export interface FileState {
@@ -89,7 +92,7 @@ export function manifestPath(gitCommonDir: string): string {
 
 /** Git hooks and backups are replaced, never written through; other files follow symlinks. */
 function followsLinks(kind: FileKind): boolean {
-  return kind === 'chainloop-config' || kind === 'claude-settings';
+  return kind !== 'git-hook' && kind !== 'git-hook-backup';
 }
 
 /** Reads a file's state; null when it does not exist. */

@@ -1,7 +1,8 @@
 import { buildStatement, sessionMaterial, type CommitAnnotations } from '../attest/statement.js';
 import { loadOrCreateKey, type SigningKey } from '../attest/key.js';
 import { bundleDigest, signStatement } from '../attest/sign.js';
-import type { Recorder } from '../capture/recorder.js';
+import type { ReadModel } from '../query/deps.js';
+import { refreshUsage } from '../agents/usage.js';
 import type { RepoConfig } from '../config/chainloop.js';
 import { buildSessionData, safeRemoteUrl } from '../evidence/session-data.js';
 import { git } from '../git/run.js';
@@ -21,7 +22,7 @@ export interface SignedAttestation {
  * material per contributing session (code_changes over that session's commits in the push).
  */
 export async function buildPushAttestation(
-  rec: Recorder,
+  rec: Pick<ReadModel, 'commits' | 'sessions'>,
   opts: { repo: string; remoteUrl: string; commits: string[]; config: RepoConfig | null; keyDir: string; now?: Date },
 ): Promise<SignedAttestation> {
   const records = opts.commits.map((sha) => rec.commits.get(sha, opts.repo)).filter((r): r is CommitRecord => r !== undefined);
@@ -34,7 +35,8 @@ export async function buildPushAttestation(
       missing.push(id);
       continue;
     }
-    rec.refreshSession(s);
+    refreshUsage(s);
+    rec.sessions.save(s);
     const data = await buildSessionData(s, rec.commits, records.filter((r) => r.sessions.includes(id)));
     materials.push(sessionMaterial(data as unknown as Record<string, unknown>));
   }

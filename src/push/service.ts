@@ -1,5 +1,5 @@
-import type { Recorder } from '../capture/recorder.js';
-import { clearMarker, MARKERS } from '../capture/repo-cache.js';
+import { clearMarker, MARKERS } from '../capture/markers.js';
+import type { RepoCache } from '../capture/repo-cache.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
 import { planDestinations, type PushTokens } from '../deliver/destination.js';
 import { DeliveryQueue, type Job } from '../deliver/queue.js';
@@ -8,6 +8,7 @@ import { git } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { DB } from '../store/db.js';
+import type { ReadModel } from '../query/deps.js';
 import { commitsInPush, parsePrePush, tracedCommitsInPush } from './commits.js';
 
 /** What one pre-push produced. */
@@ -31,7 +32,7 @@ export class PushService {
 
   constructor(
     private readonly db: DB,
-    private readonly recorder: Recorder,
+    private readonly recorder: Pick<ReadModel, 'commits' | 'sessions'> & { repos: RepoCache },
     private readonly paths: TracePaths,
     private readonly log: Logger,
     env: NodeJS.ProcessEnv = process.env,

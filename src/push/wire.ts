@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Recorder } from '../capture/recorder.js';
+import type { GitEventSink } from '../capture/git-events.js';
+import type { RepoCache } from '../capture/repo-cache.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { ServerDeps } from '../server/build.js';
+import type { ReadModel } from '../query/deps.js';
 import type { DB } from '../store/db.js';
 import { pushRoutes } from './routes.js';
 import { pruneDelivered, retentionMs } from './prune.js';
@@ -18,7 +20,7 @@ export interface PushWiring {
 }
 
 /** Connects spooled pre-push events and the push API to attestations and the delivery queue. */
-export function wirePush(deps: { db: DB; recorder: Recorder; paths: TracePaths; log: Logger }): PushWiring {
+export function wirePush(deps: { db: DB; recorder: Pick<ReadModel, 'commits' | 'sessions'> & { repos: RepoCache; pushSink: GitEventSink | null }; paths: TracePaths; log: Logger }): PushWiring {
   const service = new PushService(deps.db, deps.recorder, deps.paths, deps.log);
   deps.recorder.pushSink = {
     async onGitEvent(ev) {

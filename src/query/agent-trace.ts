@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { isAi, sessionOf, type Label } from '../attribution/labels.js';
 import { toRanges } from '../attribution/ranges.js';
-import type { Recorder } from '../capture/recorder.js';
+import type { ReadModel } from './deps.js';
 import { emptyTree } from '../git/diff.js';
 import { git } from '../git/run.js';
+import { adapterNamed } from '../agents/registry.js';
+import type { SessionRecord } from '../store/sessions.js';
 import { VERSION } from '../version.js';
 
 /** An Agent Trace record (agent-trace.dev, trace-record schema): one per commit. */
@@ -32,11 +34,16 @@ function recordId(sha: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** models.dev-style id: provider/model. */
-const modelId = (model: string | null | undefined): string | undefined => (model ? (model.includes('/') ? model : `anthropic/${model}`) : undefined);
+/** models.dev-style id: provider/model (the provider from the session's agent, when the model does not name one). */
+function modelId(session: SessionRecord | undefined): string | undefined {
+  const model = session?.model;
+  if (!model) return undefined;
+  const provider = adapterNamed(session.agent)?.provider;
+  return model.includes('/') || !provider ? model : `${provider}/${model}`;
+}
 
 /** The Agent Trace record of one commit: its added lines grouped by who wrote them (one conversation per session). */
-export async function agentTraceRecord(rec: Recorder, repo: string, sha: string): Promise<AgentTraceRecord> {
+export async function agentTraceRecord(rec: Pick<ReadModel, 'attributor' | 'commits' | 'sessions'>, repo: string, sha: string): Promise<AgentTraceRecord> {
   const stored = rec.commits.get(sha, repo) ?? rec.commits.get(sha);
   let files = stored?.codeChanges.files;
   let labelsOf = (path: string): Label[] | undefined => rec.commits.fileLabels(sha, path);
@@ -63,7 +70,7 @@ export async function agentTraceRecord(rec: Recorder, repo: string, sha: string)
     const conversations: AgentTraceRecord['files'][number]['conversations'] = [];
     for (const [session, lines] of bySession) {
       sessions.add(session);
-      const id = modelId(rec.sessions.get(session)?.model);
+      const id = modelId(rec.sessions.get(session));
       conversations.push({ contributor: { type: 'ai', ...(id ? { model_id: id } : {}) }, ranges: toRanges(lines).map((r) => ({ start_line: r.start, end_line: r.end })) });
     }
     if (human.length) conversations.push({ contributor: { type: 'human' }, ranges: toRanges(human).map((r) => ({ start_line: r.start, end_line: r.end })) });

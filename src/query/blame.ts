@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isAi, sessionOf, type Label } from '../attribution/labels.js';
 import { splitLines } from '../attribution/lines.js';
 import { carryLabels } from '../attribution/match.js';
-import type { Recorder } from '../capture/recorder.js';
+import type { ReadModel } from './deps.js';
 import { TraceError } from '../errors.js';
 import { git } from '../git/run.js';
 
@@ -29,7 +29,7 @@ const ZERO = /^0+$/;
  * added each line, and that commit's recorded labels say who wrote it. Lines of commits ai-trace never
  * recorded are `base`; uncommitted lines take their labels from the file's provenance.
  */
-export async function blameFile(rec: Recorder, repo: string, file: string, rev?: string): Promise<BlameResponse> {
+export async function blameFile(rec: Pick<ReadModel, 'commits' | 'provenance' | 'sessions'>, repo: string, file: string, rev?: string): Promise<BlameResponse> {
   // --porcelain (not --line-porcelain): commit details and the file name once per commit, a
   // fraction of the output on a long file
   const args = ['blame', '--porcelain', ...(rev ? [rev] : []), '--', file];
@@ -88,14 +88,14 @@ export async function blameFile(rec: Recorder, repo: string, file: string, rev?:
   }
 }
 
-function workingTreeLabels(rec: Recorder, repo: string, file: string): Label[] | null {
+function workingTreeLabels(rec: Pick<ReadModel, 'commits' | 'provenance' | 'sessions'>, repo: string, file: string): Label[] | null {
   const prov = rec.provenance.get(repo, file);
   if (!prov) return null;
   const current = splitLines(fs.readFileSync(path.join(repo, file), 'utf8'));
   return carryLabels(prov.lines, prov.labels, current, 'h');
 }
 
-function uncommittedOnly(rec: Recorder, repo: string, file: string): BlameResponse {
+function uncommittedOnly(rec: Pick<ReadModel, 'commits' | 'provenance' | 'sessions'>, repo: string, file: string): BlameResponse {
   const current = splitLines(fs.readFileSync(path.join(repo, file), 'utf8'));
   const labels = workingTreeLabels(rec, repo, file) ?? current.map(() => 'h');
   return {

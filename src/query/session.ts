@@ -1,10 +1,11 @@
-import type { Recorder } from '../capture/recorder.js';
+import type { ReadModel } from './deps.js';
+import { refreshUsage } from '../agents/usage.js';
 import { TraceError } from '../errors.js';
 import { buildSessionData, type SessionData } from '../evidence/session-data.js';
 import type { SessionRecord } from '../store/sessions.js';
 
 /** Finds a session by full id or unambiguous prefix. */
-export function findSession(rec: Recorder, id: string): SessionRecord {
+export function findSession(rec: Pick<ReadModel, 'commits' | 'sessions'>, id: string): SessionRecord {
   const exact = rec.sessions.get(id);
   if (exact) return exact;
   const found = id.length >= 4 ? rec.sessions.findByPrefix(id) : [];
@@ -14,8 +15,9 @@ export function findSession(rec: Recorder, id: string): SessionRecord {
 }
 
 /** The session's evidence, with the transcript read up to now. */
-export async function showSession(rec: Recorder, id: string): Promise<SessionData> {
+export async function showSession(rec: Pick<ReadModel, 'commits' | 'sessions'>, id: string): Promise<SessionData> {
   const s = findSession(rec, id);
-  rec.refreshSession(s);
+  refreshUsage(s);
+  rec.sessions.save(s);
   return buildSessionData(s, rec.commits);
 }

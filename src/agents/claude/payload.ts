@@ -1,48 +1,80 @@
-import { EDIT_TOOLS, type HookEvent } from '../events.js';
+import { PayloadError, type HookInput } from '../adapter.js';
+import type { TraceEvent, TraceEventName } from '../events.js';
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Why a payload was not turned into an event. */
-export class PayloadError extends Error {}
+/** Tools whose calls change one file's content through Claude Code's own editor. */
+export const CLAUDE_EDIT_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
+/** Claude Code's shell tool. */
+const SHELL_TOOL = 'Bash';
+
+/** The internal name of a Claude Code hook event for `tool` (tool events split by the kind of tool). */
+function eventName(event: string, tool: string | undefined): TraceEventName {
+  const kind = tool && CLAUDE_EDIT_TOOLS.has(tool) ? 'edit' : tool === SHELL_TOOL ? 'shell' : 'tool';
+  switch (event) {
+    case 'SessionStart':
+      return 'session.start';
+    case 'UserPromptSubmit':
+      return 'prompt';
+    case 'PreToolUse':
+      return `${kind}.before`;
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return `${kind}.after`;
+    case 'Stop':
+    case 'StopFailure':
+      return 'stop';
+    case 'SubagentStop':
+      return 'subagent.stop';
+    case 'SessionEnd':
+      return 'session.end';
+    default:
+      return 'other';
+  }
+}
 
 /**
- * Turns a Claude Code hook payload into a HookEvent. Payloads from other agents that read
+ * Turns a Claude Code hook payload into its event. Payloads from other agents that read
  * `.claude/settings.json` (Cursor, Copilot CLI) are recognised and refused.
  */
-export function parseClaudePayload(raw: unknown, meta: { event: string; ts: string; projectDir?: string }): HookEvent {
+export function parseClaudePayload(input: HookInput): TraceEvent[] {
+  const raw = input.payload;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new PayloadError('payload is not a JSON object');
   const p = raw as Json;
   if ('cursor_version' in p || 'conversation_id' in p) throw new PayloadError('payload is from Cursor, not Claude Code');
   if ('sessionId' in p && 'toolName' in p) throw new PayloadError('payload is from Copilot CLI, not Claude Code');
   const sessionId = str(p.session_id);
   if (!sessionId) throw new PayloadError('payload has no session_id');
-  const name = str(p.hook_event_name) ?? meta.event;
-  const ev: HookEvent = {
+  const agentEvent = str(p.hook_event_name) ?? input.event;
+  const toolName = str(p.tool_name);
+  const ev: TraceEvent = {
     agent: 'claude-code',
-    name,
+    name: eventName(agentEvent, toolName),
+    agentEvent,
     sessionId,
-    ts: meta.ts,
+    ts: input.ts,
     cwd: str(p.cwd),
-    projectDir: meta.projectDir,
     transcriptPath: str(p.transcript_path),
     model: typeof p.model === 'string' ? p.model : undefined,
     reason: str(p.reason) ?? str(p.source),
   };
-  const toolName = str(p.tool_name);
+  if (input.atMs !== undefined) ev.atMs = input.atMs;
   if (toolName) {
     ev.toolName = toolName;
     ev.toolUseId = str(p.tool_use_id);
-    if (EDIT_TOOLS.has(toolName)) {
-      const input = (p.tool_input ?? {}) as Json;
-      ev.filePath = str(input.file_path) ?? str(input.notebook_path);
+    if (agentEvent === 'PostToolUse' || agentEvent === 'PostToolUseFailure') ev.outcome = agentEvent === 'PostToolUse' ? 'ok' : 'failed';
+    const toolInput = (p.tool_input ?? {}) as Json;
+    if (CLAUDE_EDIT_TOOLS.has(toolName)) {
+      const file = str(toolInput.file_path) ?? str(toolInput.notebook_path);
+      ev.files = file ? [file] : [];
       const resp = p.tool_response as Json | undefined;
-      if (resp && typeof resp === 'object' && 'originalFile' in resp) {
-        ev.originalFile = typeof resp.originalFile === 'string' ? resp.originalFile : null;
+      if (file && resp && typeof resp === 'object' && 'originalFile' in resp) {
+        ev.originals = new Map([[file, typeof resp.originalFile === 'string' ? resp.originalFile : null]]);
       }
-    }
+    } else if (toolName === SHELL_TOOL && typeof toolInput.command === 'string') ev.command = toolInput.command;
   }
   const agentId = str(p.agent_id);
   if (agentId) ev.subagent = { id: agentId, type: str(p.agent_type), transcriptPath: str(p.agent_transcript_path) };
-  return ev;
+  return [ev];
 }

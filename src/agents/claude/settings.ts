@@ -1,4 +1,8 @@
 import { TraceError } from '../../errors.js';
+import { shQuote } from '../../install/sh-quote.js';
+import { agentHookCommand, isTraceCommand as isShimCommand, type ToolFlavor } from '../hook-command.js';
+
+export { shQuote, type ToolFlavor };
 
 /** The Claude Code events ai-trace listens to, in the order they are added to a settings file. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -28,36 +32,19 @@ export const CLAUDE_SETTINGS_PATH = '.claude/settings.json';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** Quotes a string for POSIX sh with single quotes (a quote inside becomes '\''). */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The tools that edit one file through Claude's own editor: their hook snapshots the file. */
 const EDIT_TOOLS_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
 /** Every other tool (a JS RegExp, as Claude reads matchers with other characters than names and `|`). */
 const OTHER_TOOLS_MATCHER = '^(?!(Edit|Write|MultiEdit|NotebookEdit)$)';
 
-/** Which of a tool event's two entries: edit tools (snapshots) or every other tool (payload only). */
-export type ToolFlavor = 'edit' | 'other';
-
-/**
- * The command Claude Code runs for `event`: the shim of the package at `packageRoot`, else `trace-hook`
- * on PATH, else it swallows stdin and exits 0 silently (a teammate without ai-trace sees nothing).
- * The shim is sourced, not executed: one shell start less on every step of the agent.
- */
+/** The command Claude Code runs for `event` (see agentHookCommand); tool events pass their flavor. */
 export function claudeHookCommand(packageRoot: string, event: string, flavor?: ToolFlavor): string {
-  const shim = shQuote(`${packageRoot.replace(/\/+$/, '')}/shims/hook.sh`);
-  return (
-    `h=${shim}; [ -f "$h" ] || h=$(command -v trace-hook 2>/dev/null) || { cat >/dev/null; exit 0; }; ` +
-    `set -- claude ${event}${flavor ? ` ${flavor}` : ''}; . "$h"`
-  );
+  return agentHookCommand(packageRoot, 'claude', event, flavor);
 }
 
 /** True when a hook command is one ai-trace wrote (or the hand-written `trace-hook claude …` form). */
 export function isTraceCommand(command: unknown): boolean {
-  if (typeof command !== 'string') return false;
-  return (command.includes("hook.sh'") || command.includes('trace-hook')) && command.includes(' claude ');
+  return isShimCommand(command, 'claude');
 }
 
 /** Our entries for one event: tool events get one for edit tools and one for all other tools. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CommitMsgRequest, CommitMsgResponse } from '../../protocol/types.js';
-import { answerCommitMsg } from '../../query/commit-msg.js';
+import { answerCommitMsg } from '../../capture/commit-answer.js';
 import type { ServerDeps } from '../build.js';
 
 /** Sessions in what is being committed; with `messageFile`, also names them in its trailer. */

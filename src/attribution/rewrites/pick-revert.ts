@@ -1,7 +1,13 @@
-import type { ExtraSources } from '../attribution/commit.js';
-import type { LabelSource } from '../attribution/code-changes.js';
-import { git } from '../git/run.js';
-import type { Recorder } from './recorder.js';
+import type { LabelSource } from '../code-changes.js';
+import type { CommitAttributor, ExtraSources } from '../commit.js';
+import { git } from '../../git/run.js';
+import type { CommitStore } from '../../store/commits.js';
+
+/** What finding a pick's or a revert's sources reads. */
+export interface PickDeps {
+  commits: CommitStore;
+  attributor: CommitAttributor;
+}
 
 const PICK_CANDIDATES = 50;
 
@@ -11,7 +17,7 @@ const PICK_CANDIDATES = 50;
  * the recorded commit with the same patch-id) takes the picked commit's versions; a revert (its message
  * names the reverted commit) takes the versions before the reverted commit.
  */
-export async function pickSources(rec: Recorder, repo: string, sha: string): Promise<ExtraSources | undefined> {
+export async function pickSources(rec: PickDeps, repo: string, sha: string): Promise<ExtraSources | undefined> {
   const [message, reflog] = await Promise.all([
     git(repo, ['log', '-1', '--format=%B', sha], { allowFailure: true }),
     git(repo, ['reflog', '-n', '20', '--format=%H %gs', 'HEAD'], { allowFailure: true }),
@@ -24,7 +30,7 @@ export async function pickSources(rec: Recorder, repo: string, sha: string): Pro
 }
 
 /** Sources named by a commit message: `This reverts commit X` (the versions before X), `(cherry picked from commit X)`. */
-export function messageSources(rec: Recorder, repo: string, message: string): ExtraSources | undefined {
+export function messageSources(rec: PickDeps, repo: string, message: string): ExtraSources | undefined {
   const reverted = /This reverts commit ([0-9a-f]{40,64})/.exec(message)?.[1];
   if (reverted) return versionsAt(rec, repo, `${reverted}^`);
   const picked = /\(cherry picked from commit ([0-9a-f]{40,64})\)/.exec(message)?.[1];
@@ -32,7 +38,7 @@ export function messageSources(rec: Recorder, repo: string, message: string): Ex
 }
 
 /** Each path's recorded version as of `rev` (the last recorded commit that changed it), as a label source. */
-function versionsAt(rec: Recorder, repo: string, rev: string): ExtraSources {
+function versionsAt(rec: PickDeps, repo: string, rev: string): ExtraSources {
   return async (path: string, oldPath: string): Promise<LabelSource[]> => {
     const out: LabelSource[] = [];
     for (const p of new Set([path, oldPath])) {
@@ -44,7 +50,7 @@ function versionsAt(rec: Recorder, repo: string, rev: string): ExtraSources {
 }
 
 /** The recorded commit (touching the same paths) whose patch-id is the one of `sha`. */
-async function samePatch(rec: Recorder, repo: string, sha: string): Promise<string | undefined> {
+async function samePatch(rec: PickDeps, repo: string, sha: string): Promise<string | undefined> {
   const paths = (await git(repo, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', sha], { allowFailure: true })).split('\0').filter(Boolean);
   if (paths.length === 0) return undefined;
   const candidates = [...new Set(rec.commits.recentVersions(repo, paths, PICK_CANDIDATES).map((r) => r.sha))].filter((c) => c !== sha);

@@ -1,7 +1,14 @@
-import type { LabelSource } from '../attribution/code-changes.js';
-import { splitLines } from '../attribution/lines.js';
-import { readObjects } from '../git/run.js';
-import type { Recorder } from './recorder.js';
+import type { LabelSource } from '../code-changes.js';
+import type { ExtraSources } from '../commit.js';
+import { splitLines } from '../lines.js';
+import { readObjects } from '../../git/run.js';
+import type { CommitStore } from '../../store/commits.js';
+
+/** What re-attributing rewritten commits needs: the recorded labels, and how to record a commit again. */
+export interface RewriteDeps {
+  commits: CommitStore;
+  recordCommit(repo: string, sha: string, extra?: ExtraSources): Promise<unknown>;
+}
 
 /**
  * Applies git's post-rewrite map (`<old> <new> [extra]` lines, from amend or rebase): every new commit
@@ -9,7 +16,7 @@ import type { Recorder } from './recorder.js';
  * lines keep their origin through amend, reorder, squash and fixup; lines the rewrite changed are the
  * rewriter's.
  */
-export async function applyRewrite(rec: Recorder, repo: string, _kind: string, stdin: string): Promise<number> {
+export async function applyRewrite(rec: RewriteDeps, repo: string, _kind: string, stdin: string): Promise<number> {
   const olds = new Map<string, string[]>();
   for (const line of stdin.split('\n')) {
     const [oldSha, newSha] = line.trim().split(/\s+/);

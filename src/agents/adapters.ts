@@ -1,0 +1,2 @@
+// One line per agent: its adapter, exported under any name. `registry.ts` takes every export.
+export { claudeCode } from './claude/adapter.js';

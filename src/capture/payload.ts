@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import { PayloadError } from '../agents/adapter.js';
+import { gitSpoolComplete, type SpoolEntry } from '../spool/spool.js';
+
+const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/** How long a spool file must stay untouched before an incomplete one is judged as it is. */
+export const SETTLE_MS = 1000;
+
+/** The agent's event name in a spool entry (`PreToolUse-e` → `PreToolUse`). */
+export function agentEventName(entry: SpoolEntry): string {
+  return entry.event.replace(/-[oe]$/, '');
+}
+
+/**
+ * The payload of an agent event. Shims write most events straight into spool/new (no rename, to stay
+ * cheap), so an empty or unparsable file may still be being written: it is judged only once nothing
+ * has written to it for SETTLE_MS. An edit event (`-e`) is complete once its `.done` file exists.
+ */
+export async function readAgentPayload(entry: SpoolEntry): Promise<unknown> {
+  const edit = entry.event.endsWith('-e');
+  const event = agentEventName(entry);
+  for (;;) {
+    const st = fs.statSync(entry.file);
+    if (st.size > MAX_PAYLOAD_BYTES) throw new PayloadError(`${event}: payload of ${st.size} bytes is over the limit`);
+    const settled = Date.now() - st.mtimeMs >= SETTLE_MS;
+    const complete = !edit || fs.existsSync(entry.doneFile);
+    if (st.size > 0 && (complete || settled)) {
+      try {
+        return JSON.parse(fs.readFileSync(entry.file, 'utf8'));
+      } catch {
+        if (settled) throw new PayloadError(`${event}: payload is not valid JSON`);
+      }
+    } else if (settled) throw new PayloadError(`${event}: empty payload`);
+    await new Promise((r) => setTimeout(r, complete ? Math.max(10, SETTLE_MS - (Date.now() - st.mtimeMs)) : 5));
+  }
+}
+
+/**
+ * A git hook's spool file, once the shim has written its end line; one without it is taken as it is
+ * once nothing has written to it for SETTLE_MS (a hook that was killed, or written by an older shim).
+ */
+export async function readGitSpoolText(entry: SpoolEntry): Promise<string> {
+  for (;;) {
+    const text = fs.readFileSync(entry.file, 'utf8');
+    const idle = Date.now() - fs.statSync(entry.file).mtimeMs;
+    if (gitSpoolComplete(text) || idle >= SETTLE_MS) return text;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,111 @@
+import type { AgentAdapter } from '../agents/adapter.js';
+import type { TraceEvent } from '../agents/events.js';
+import { refreshUsage } from '../agents/usage.js';
+import type { Logger } from '../log/logger.js';
+import type { SessionRecord } from '../store/sessions.js';
+import { afterEdit, beforeEdit, resolveFile } from './edits.js';
+import { afterShell } from './shell-events.js';
+import type { ShellTracker } from './shell.js';
+import type { CaptureState } from './state.js';
+
+const MAX_WARNINGS = 50;
+
+/** What applying an agent event needs. */
+export interface SessionEventDeps {
+  state: Pick<CaptureState, 'sessions' | 'provenance' | 'attributor' | 'repos'>;
+  shell: ShellTracker;
+  log: Logger;
+  /** Watch work trees for shell-made changes (the daemon does; one-shot CLI fallbacks do not). */
+  watchTrees: boolean;
+}
+
+/** Applies one internal event to its session; returns a note when part of it was skipped. */
+export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdapter, ev: TraceEvent): Promise<string | undefined> {
+  const { state, shell } = deps;
+  const top = await state.repos.top(ev.cwd ?? ev.projectDir ?? '');
+  const s = state.sessions.ensure(ev.sessionId, { agent: ev.agent, startedAt: ev.ts, repo: top, cwd: ev.cwd });
+  s.events++;
+  if (!s.repo && top) s.repo = top;
+  if (ev.transcriptPath) s.transcriptPath = ev.transcriptPath;
+  if (ev.ts < s.startedAt) s.startedAt = ev.ts;
+  if (ev.model && !s.model) s.model = ev.model;
+  if (ev.agentVersion && !s.agentVersion) s.agentVersion = ev.agentVersion;
+  if (top && deps.watchTrees) await shell.watch(top);
+  const at = ev.atMs ?? Date.parse(ev.ts);
+  const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
+  const files = ev.files ?? [];
+  const notes: string[] = [];
+  const note = (n: string | undefined) => n && notes.push(n);
+  switch (ev.name) {
+    case 'prompt':
+      s.prompts++;
+      break;
+    case 'edit.before':
+      countTool(s, ev);
+      for (const file of files.length ? files : [undefined]) {
+        note(await beforeEdit(state, ev, top, file));
+        const f = resolveFile(state, top, file, ev.toolName);
+        if (top && 'rel' in f) shell.open(`${callKey}:${f.rel}`, { top, session: ev.sessionId, start: at, rel: f.rel });
+      }
+      break;
+    case 'edit.after':
+      // an agent without a before-hook counts its edit tools here
+      if (adapter.beforeContent) countTool(s, ev);
+      for (const file of files.length ? files : [undefined]) {
+        note(await afterEdit(state, adapter, s, ev, top, file));
+        const f = resolveFile(state, top, file, ev.toolName);
+        if ('rel' in f) shell.closeEdit(`${callKey}:${f.rel}`, at);
+      }
+      break;
+    case 'shell.before':
+      countTool(s, ev);
+      if (top) shell.open(callKey, { top, session: ev.sessionId, start: at });
+      break;
+    case 'shell.after':
+      if (top) await afterShell(state, shell, s, top, callKey, at);
+      break;
+    case 'tool.before':
+      countTool(s, ev);
+      break;
+    case 'stop':
+      s.stops++;
+      refreshUsage(s);
+      break;
+    case 'subagent.stop':
+      recordSubagent(adapter, s, ev);
+      break;
+    case 'session.end':
+      s.endedAt = ev.ts;
+      refreshUsage(s);
+      break;
+    case 'session.start':
+    case 'tool.after':
+      break;
+    case 'other':
+      // an event ai-trace does not hook (a hand-written hook, a newer agent): counted, nothing else
+      deps.log.info({ session: ev.sessionId, event: ev.agentEvent }, 'event has no handler: recorded, otherwise ignored');
+      break;
+  }
+  for (const n of notes) if (s.warnings.length < MAX_WARNINGS && !s.warnings.includes(n)) s.warnings.push(n);
+  state.sessions.save(s);
+  return notes.length ? notes.join('; ') : undefined;
+}
+
+function countTool(s: SessionRecord, ev: TraceEvent): void {
+  if (ev.toolName) s.tools[ev.toolName] = (s.tools[ev.toolName] ?? 0) + 1;
+}
+
+function recordSubagent(adapter: AgentAdapter, s: SessionRecord, ev: TraceEvent): void {
+  if (!ev.subagent) return;
+  const sub = ev.subagent.transcriptPath && adapter.usage?.subagent ? adapter.usage.subagent(ev.subagent.transcriptPath) : undefined;
+  const type = ev.subagent.type ?? sub?.type;
+  const rec = {
+    id: ev.subagent.id,
+    ...(type ? { type } : {}),
+    ...(sub?.description ? { description: sub.description } : {}),
+    ...(sub ? { tokens: sub.tokens } : {}),
+  };
+  const i = s.subagents.findIndex((x) => x.id === rec.id);
+  if (i >= 0) s.subagents[i] = rec;
+  else s.subagents.push(rec);
+}
