@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHARED_DIR } from '../helpers/shared.js';
+import { sharedDir } from '../helpers/shared.js';
 import { execa } from 'execa';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The shared harness, laid beside the repository as ../shared (as CI does). */
-export const HARNESS = path.join(SHARED_DIR, 'harness', 'claude-replay', 'run.sh');
+export const HARNESS = path.join(sharedDir(), 'harness', 'claude-replay', 'run.sh');
 export const SCENARIOS = path.join(import.meta.dirname, 'scenarios');
 export const TRACE_JS = path.join(ROOT, 'bin', 'trace.js');
 

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
 import { validateSessionData } from '../../src/attest/verify.js';
-import { SHARED_DIR } from '../helpers/shared.js';
+import { sharedDir } from '../helpers/shared.js';
 import { TestRepo, type RepoPool, ROOT } from '../helpers/repo.js';
 
 export const ATTESTATIONS_REF = 'refs/chainloop-trace/attestations';
-export const SCHEMA_FILE = path.join(SHARED_DIR, 'reference', 'chainloop', 'ai-coding-session-0.1.schema.json');
+export const SCHEMA_FILE = path.join(sharedDir(), 'reference', 'chainloop', 'ai-coding-session-0.1.schema.json');
 /** The prompt writeTranscript puts in every transcript. */
 export const TRANSCRIPT_PROMPT = 'Add a greeting module and use it.';
 
