@@ -4,6 +4,8 @@ import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
 import { Ajv, type ErrorObject } from 'ajv';
 import sessionSchema from './ai-coding-session-0.1.schema.json' with { type: 'json' };
 import signalsSchema from './ai-trace-session-signals-0.1.schema.json' with { type: 'json' };
+import agentConfigSchema from './ai-agent-config-0.1.schema.json' with { type: 'json' };
+import { AGENT_CONFIG_EVIDENCE_ID, AGENT_CONFIG_SCHEMA_URI } from './agent-config.js';
 import { publicKeyFingerprint } from './key.js';
 import { SIGNALS_EVIDENCE_ID, SIGNALS_SCHEMA_URI } from './session-signals.js';
 import {
@@ -30,6 +32,7 @@ export type VerifyResult =
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validateSession = ajv.compile(sessionSchema);
 const validateSignals = ajv.compile(signalsSchema);
+const validateAgentConfig = ajv.compile(agentConfigSchema);
 
 /** Validates one material's `data` against the Chainloop ai-coding-session 0.1 schema; returns the errors, none when valid. */
 export function validateSessionData(data: unknown): string[] {
@@ -41,6 +44,12 @@ export function validateSessionData(data: unknown): string[] {
 export function validateSignalsData(data: unknown): string[] {
   if (validateSignals(data)) return [];
   return (validateSignals.errors ?? []).map(formatSchemaError);
+}
+
+/** Validates one agent configuration material's `data` against Chainloop's ai-agent-config 0.1 schema; returns the errors, none when valid. */
+export function validateAgentConfigData(data: unknown): string[] {
+  if (validateAgentConfig(data)) return [];
+  return (validateAgentConfig.errors ?? []).map(formatSchemaError);
 }
 
 function formatSchemaError(error: ErrorObject): string {
@@ -191,6 +200,14 @@ function checkStatement(payload: unknown, signerFingerprint: string, expectedCom
         return `material ${n} schema is ${JSON.stringify(material.schema)}, expected "${SIGNALS_SCHEMA_URI}"`;
       }
       const errors = validateSignalsData(material.data);
+      if (errors.length > 0) return `material ${n} data: ${errors.join('; ')}`;
+      continue;
+    }
+    if (material['chainloop.material.evidence.id'] === AGENT_CONFIG_EVIDENCE_ID) {
+      if (material.schema !== AGENT_CONFIG_SCHEMA_URI) {
+        return `material ${n} schema is ${JSON.stringify(material.schema)}, expected "${AGENT_CONFIG_SCHEMA_URI}"`;
+      }
+      const errors = validateAgentConfigData(material.data);
       if (errors.length > 0) return `material ${n} data: ${errors.join('; ')}`;
       continue;
     }

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pr: async () => (await import('./pr.js')).pr,
   dashboard: async () => (await import('./dashboard.js')).dashboard,
   server: async () => (await import('./server.js')).server,
+  config: async () => (await import('./config.js')).config,
 };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
@@ -47,6 +48,7 @@ usage: trace <command> [options]
   key show                                the public key attestations are signed with
   dashboard [--period 7d] [--json] [--html FILE] [--repo PATH]… [--server URL]   org metrics, six cards
   server [--listen H:P] [--database URL] | server token|key …   the team service (ingest, dashboard)
+  config show [--rev R] [--json]          the AI agent configuration a push attaches
   demo                                    a scripted session in a temporary repository
 `;
 

@@ -4,6 +4,7 @@ import { bundleDigest, signStatement } from '../attest/sign.js';
 import type { ReadModel } from '../query/deps.js';
 import { refreshUsage } from '../agents/usage.js';
 import type { RepoConfig } from '../config/chainloop.js';
+import { collectAgentConfigs } from '../agent-config/collect.js';
 import { buildSessionData, safeRemoteUrl } from '../evidence/session-data.js';
 import { git } from '../git/run.js';
 import type { CommitRecord } from '../store/commits.js';
@@ -23,7 +24,11 @@ export interface SignedAttestation {
  */
 export async function buildPushAttestation(
   rec: Pick<ReadModel, 'commits' | 'sessions'>,
-  opts: { repo: string; remoteUrl: string; commits: string[]; config: RepoConfig | null; keyDir: string; now?: Date },
+  opts: {
+    repo: string; remoteUrl: string; commits: string[]; config: RepoConfig | null; keyDir: string; now?: Date;
+    /** The pushed commit and ref whose agent configuration is attached (default: the newest traced commit). */
+    tip?: { sha: string; ref?: string };
+  },
 ): Promise<SignedAttestation> {
   const records = opts.commits.map((sha) => rec.commits.get(sha, opts.repo)).filter((r): r is CommitRecord => r !== undefined);
   const sessionIds = [...new Set(records.flatMap((r) => r.sessions))];
@@ -41,6 +46,8 @@ export async function buildPushAttestation(
     materials.push(sessionMaterial(data as unknown as Record<string, unknown>));
   }
   const notes = await commitAnnotations(opts.repo, records.map((r) => r.sha));
+  const materialsOfConfig = await agentConfigMaterials(opts.repo, opts.remoteUrl, opts.tip ?? { sha: opts.commits[opts.commits.length - 1] ?? 'HEAD' });
+  materials.push(...materialsOfConfig);
   const key = loadOrCreateKey(opts.keyDir);
   const repository = opts.remoteUrl ? safeRemoteUrl(opts.remoteUrl) : opts.repo;
   const statement = buildStatement({
@@ -70,4 +77,17 @@ async function commitAnnotations(repo: string, shas: string[]): Promise<Map<stri
     if (sha && email !== undefined && !Number.isNaN(ms)) out.set(sha, { author_email: email, committed_at: new Date(ms).toISOString() });
   }
   return out;
+}
+
+/**
+ * One CHAINLOOP_AI_AGENT_CONFIG material per agent configured at the pushed commit. Should the collector fail
+ * (the secret scanner cannot load, git fails), the push is attested without them: never unredacted.
+ */
+async function agentConfigMaterials(repo: string, remoteUrl: string, tip: { sha: string; ref?: string }) {
+  try {
+    const branch = tip.ref?.startsWith('refs/heads/') ? tip.ref.slice('refs/heads/'.length) : undefined;
+    return (await collectAgentConfigs({ repo, rev: tip.sha, remoteUrl, branch: branch ?? '' })).materials;
+  } catch {
+    return [];
+  }
 }

@@ -59,7 +59,9 @@ export class PushService {
     const rawDestinations = config?.destinations ?? loadUserConfig(this.paths.home).destinations;
     const remoteUrl = url || (await git(repo, ['remote', 'get-url', remote], { allowFailure: true })).trim();
     const { buildPushAttestation } = await import('./attestation.js'); // signing stack: loaded on first push
-    const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir });
+    const pushed = lines.find((l) => !/^0+$/.test(l.localSha));
+    const tip = pushed ? { sha: pushed.localSha, ref: pushed.localRef } : undefined;
+    const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(tip ? { tip } : {}) });
     const { pushId } = this.queue.enqueuePush({
       repo,
       remote,

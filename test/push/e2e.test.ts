@@ -87,7 +87,10 @@ describe('push end to end (git destination)', () => {
     expect(sha256(storedBundle)).toBe(job!.attestation_digest);
     for (const c of [a.sha, b.sha]) expect(t.gitIn(bare, ['show', `${ATTESTATIONS_REF}:commits/${c}`]).trim()).toBe(job!.attestation_digest);
     const statement = checkBundle(storedBundle, [a, b], [a.sha, b.sha]);
-    expect(statement.predicate.materials.map((m) => (m.data.session as { id: string }).id).sort()).toEqual([a.session, b.session].sort());
+    const sessionMaterials = statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_CODING_SESSION');
+    expect(sessionMaterials.map((m) => (m.data.session as { id: string }).id).sort()).toEqual([a.session, b.session].sort());
+    // trace init's committed .claude/settings.json: Claude Code is configured here
+    expect(statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_AGENT_CONFIG').map((m) => (m.data.agent as { name: string }).name)).toEqual(['claude-code']);
     expect(JSON.parse(storedBundle)).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' });
 
     // `trace attestation show HEAD --json` is the same bundle

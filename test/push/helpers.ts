@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
-import { validateSessionData } from '../../src/attest/verify.js';
+import { validateAgentConfigData, validateSessionData } from '../../src/attest/verify.js';
 import { sharedDir } from '../helpers/shared.js';
 import { TestRepo, type RepoPool, ROOT } from '../helpers/repo.js';
 
@@ -186,6 +186,11 @@ export function checkBundle(bundle: string, traced: Traced[], expectedCommits?: 
   expect(statement.predicate.materials.length).toBeGreaterThan(0);
   const validate = schemaValidator();
   for (const m of statement.predicate.materials) {
+    if (m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_AGENT_CONFIG') {
+      // the repository's agent configuration (trace init's committed .claude/settings.json at least)
+      expect(validateAgentConfigData(m.data)).toEqual([]);
+      continue;
+    }
     expect(m['chainloop.material.evidence.id']).toBe('CHAINLOOP_AI_CODING_SESSION');
     expect(validateSessionData(m.data)).toEqual([]);
     const ok = validate(m.data);

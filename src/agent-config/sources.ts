@@ -1,0 +1,137 @@
+/** Chainloop's classification of a configuration file (ai-agent-config 0.1 `config_files[].kind`). */
+export type ConfigKind = 'configuration' | 'instruction' | 'skill' | 'agent';
+
+/** How an agent's MCP server list is written in one of its files. */
+export type McpFormat = 'mcpServers-json' | 'opencode-json' | 'codex-toml';
+
+/** How an agent's permission rules are written in one of its files. */
+export type PermissionFormat = 'claude-settings' | 'gemini-settings' | 'opencode-json' | 'codex-toml';
+
+/**
+ * One kind of file an agent reads from a repository: an exact path, or every file under a folder
+ * (optionally only names ending in one of `ext`).
+ */
+export interface ConfigFileSpec {
+  path?: string;
+  under?: string;
+  ext?: string[];
+  kind: ConfigKind;
+  mcp?: McpFormat;
+  permissions?: PermissionFormat;
+}
+
+/**
+ * The files an agent takes its instructions, settings, rules, skills, subagents and MCP servers from.
+ * `own` files mark the agent as configured in the repository; `shared` files (AGENTS.md) are read by several
+ * agents and belong to each configured one that reads them.
+ */
+export interface AgentConfigSources {
+  agent: string;
+  own: ConfigFileSpec[];
+  shared: ConfigFileSpec[];
+}
+
+const md = ['.md', '.mdc'];
+const AGENTS_MD: ConfigFileSpec[] = [
+  { path: 'AGENTS.md', kind: 'instruction' },
+  { path: 'AGENTS.override.md', kind: 'instruction' },
+];
+
+/** Per agent, by the names `data.agent.name` uses in session evidence. */
+export const AGENT_CONFIG_SOURCES: readonly AgentConfigSources[] = [
+  {
+    agent: 'claude-code',
+    own: [
+      { path: 'CLAUDE.md', kind: 'instruction' },
+      { path: 'CLAUDE.local.md', kind: 'instruction' },
+      { path: '.claude/CLAUDE.md', kind: 'instruction' },
+      { path: '.claude/settings.json', kind: 'configuration', permissions: 'claude-settings' },
+      { path: '.claude/settings.local.json', kind: 'configuration', permissions: 'claude-settings' },
+      { path: '.mcp.json', kind: 'configuration', mcp: 'mcpServers-json' },
+      { under: '.claude/rules', ext: md, kind: 'instruction' },
+      { under: '.claude/agents', ext: md, kind: 'agent' },
+      { under: '.claude/commands', ext: md, kind: 'skill' },
+      { under: '.claude/skills', kind: 'skill' },
+    ],
+    shared: [],
+  },
+  {
+    agent: 'cursor',
+    own: [
+      { path: '.cursorrules', kind: 'instruction' },
+      { under: '.cursor/rules', kind: 'instruction' },
+      { path: '.cursor/mcp.json', kind: 'configuration', mcp: 'mcpServers-json' },
+      { path: '.cursor/hooks.json', kind: 'configuration' },
+      { path: '.cursor/cli.json', kind: 'configuration' },
+      { under: '.cursor/commands', ext: md, kind: 'skill' },
+      { under: '.cursor/agents', ext: md, kind: 'agent' },
+    ],
+    shared: AGENTS_MD,
+  },
+  {
+    agent: 'gemini-cli',
+    own: [
+      { path: 'GEMINI.md', kind: 'instruction' },
+      { path: '.gemini/GEMINI.md', kind: 'instruction' },
+      { path: '.gemini/settings.json', kind: 'configuration', mcp: 'mcpServers-json', permissions: 'gemini-settings' },
+      { path: '.geminiignore', kind: 'configuration' },
+      { under: '.gemini/commands', ext: ['.toml'], kind: 'skill' },
+      { under: '.gemini/agents', ext: md, kind: 'agent' },
+      { under: '.gemini/skills', kind: 'skill' },
+    ],
+    shared: [],
+  },
+  {
+    agent: 'codex',
+    own: [
+      { path: '.codex/config.toml', kind: 'configuration', mcp: 'codex-toml', permissions: 'codex-toml' },
+      { path: '.codex/hooks.json', kind: 'configuration' },
+      { under: '.codex/prompts', ext: md, kind: 'skill' },
+      { under: '.codex/skills', kind: 'skill' },
+      { under: '.agents/skills', kind: 'skill' },
+    ],
+    shared: AGENTS_MD,
+  },
+  {
+    agent: 'copilot-cli',
+    own: [
+      { path: '.github/copilot-instructions.md', kind: 'instruction' },
+      { under: '.github/instructions', ext: ['.instructions.md'], kind: 'instruction' },
+      { under: '.github/hooks', ext: ['.json'], kind: 'configuration' },
+      { under: '.github/agents', ext: md, kind: 'agent' },
+      { under: '.github/prompts', ext: ['.prompt.md'], kind: 'skill' },
+      { under: '.github/skills', kind: 'skill' },
+    ],
+    shared: AGENTS_MD,
+  },
+  {
+    agent: 'opencode',
+    own: [
+      { path: 'opencode.json', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
+      { path: 'opencode.jsonc', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
+      { path: '.opencode/opencode.json', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
+      { path: '.opencode/opencode.jsonc', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
+      { under: '.opencode/agent', ext: md, kind: 'agent' },
+      { under: '.opencode/agents', ext: md, kind: 'agent' },
+      { under: '.opencode/command', ext: md, kind: 'skill' },
+      { under: '.opencode/commands', ext: md, kind: 'skill' },
+      { under: '.opencode/plugin', kind: 'configuration' },
+      { under: '.opencode/plugins', kind: 'configuration' },
+      { under: '.opencode/skill', kind: 'skill' },
+      { under: '.opencode/skills', kind: 'skill' },
+    ],
+    shared: AGENTS_MD,
+  },
+];
+
+/** The spec a repository path matches, if any. */
+export function matchSpec(specs: readonly ConfigFileSpec[], rel: string): ConfigFileSpec | undefined {
+  return specs.find((s) => (s.path !== undefined ? s.path === rel : rel.startsWith(`${s.under}/`) && (!s.ext || s.ext.some((e) => rel.endsWith(e)))));
+}
+
+/** The top-level names every agent's files live under (what `git ls-tree` is asked for). */
+export function topLevelNames(): string[] {
+  const names = new Set<string>();
+  for (const a of AGENT_CONFIG_SOURCES) for (const s of [...a.own, ...a.shared]) names.add((s.path ?? s.under!).split('/')[0]!);
+  return [...names].sort();
+}
