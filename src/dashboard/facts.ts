@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Statement } from '../attest/statement.js';
+import { SESSION_EVIDENCE_ID, type Statement } from '../attest/statement.js';
 
 /**
  * What the dashboard counts, read from one verified attestation. Every figure on the dashboard comes
@@ -62,7 +62,9 @@ export function factsFromStatement(statement: Statement, digest: string, keyFing
     };
   });
   const bySha = new Map(commits.map((c) => [c.sha, c]));
-  const sessions = statement.predicate.materials.map((m): SessionFact => {
+  // other materials (ai-trace's session signals, agent configs) are not sessions
+  const materials = statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === SESSION_EVIDENCE_ID);
+  const sessions = materials.map((m): SessionFact => {
     const data = obj(m.data);
     const named = (Array.isArray(obj(data.git_context).commits) ? (obj(data.git_context).commits as unknown[]) : []).filter(
       (c): c is string => typeof c === 'string' && bySha.has(c),

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PUBLIC_KEY_FILE } from '../attest/key.js';
-import { verifyBundle } from '../attest/verify.js';
-import { bundleDigest } from '../deliver/destination.js';
-import { fetchAttestations, publicKeys, readAttestations } from '../deliver/git-ref.js';
 import { TraceError } from '../errors.js';
-import { git, repoTop } from '../git/run.js';
 import { safeRemoteUrl } from '../evidence/session-data.js';
+import { git, repoTop } from '../git/run.js';
+import { readAllowedSigners } from '../review/allowed-signers.js';
+import { loadAttestations } from '../review/attestations.js';
 import { openTeamDb, type TeamDb } from '../team/db/open.js';
 import { storeFacts, storePr } from '../team/records.js';
 import { factsFromStatement } from './facts.js';
@@ -32,8 +31,9 @@ export interface GitLoadOptions {
 
 /**
  * Loads the dashboard facts of `repos` from git alone into an in-memory database with the server's
- * schema, so the same queries answer: every bundle on the attestation ref, verified against the keys
- * delivered with them (plus the user's own and `keyFiles`), and the PRs named by merge and squash commits.
+ * schema, so the same queries answer. Bundles come from each repository's attestation ref through the
+ * review layer's loader (verified with the keys delivered with them, the user's own and `keyFiles`;
+ * only the repository's allowed signers when it commits that list); PRs from merge and squash commits.
  */
 export async function loadFromGit(repoPaths: string[], opts: GitLoadOptions = {}): Promise<{ db: TeamDb; report: GitLoadReport }> {
   const report: GitLoadReport = { repos: [], attestations: 0, rejected: [], fetchFailures: [] };
@@ -51,20 +51,20 @@ export async function loadFromGit(repoPaths: string[], opts: GitLoadOptions = {}
       report.repos.push(repo);
       const remote = opts.remote ?? 'origin';
       const remoteUrl = (await git(repo, ['remote', 'get-url', remote], { allowFailure: true }).catch(() => '')).trim();
-      if (opts.fetch !== false && remoteUrl) {
-        await fetchAttestations(repo, remote).catch((err: Error) => report.fetchFailures.push(`${repo} (${remote}): ${err.message}`));
+      const allowedSigners = await readAllowedSigners(repo, 'HEAD');
+      const load = (fetch: boolean) => loadAttestations({ repo, from: { kind: 'git', remote, fetch }, keys: extraKeys, allowedSigners });
+      let loaded;
+      try {
+        loaded = await load(opts.fetch !== false && remoteUrl !== '');
+      } catch (err) {
+        report.fetchFailures.push(`${repo} (${remote}): ${(err as Error).message}`);
+        loaded = await load(false);
       }
-      const keys = [...new Set([...extraKeys, ...(await publicKeys(repo)).map((k) => k.pem)])];
-      for (const a of await readAttestations(repo)) {
-        const digest = bundleDigest(a.bundleJson);
-        if (seen.has(digest)) continue;
-        seen.add(digest);
-        const r = keys.length ? verifyBundle(a.bundleJson, { publicKeys: keys }) : { ok: false as const, reason: 'no public key to verify with' };
-        if (!r.ok) {
-          report.rejected.push(`${path.basename(repo)}: attestation ${a.digest.slice(0, 12)}: ${r.reason}`);
-          continue;
-        }
-        await storeFacts(db.db, factsFromStatement(r.statement, digest, r.keyFingerprint));
+      for (const r of loaded.rejected) report.rejected.push(`${path.basename(repo)}: attestation ${r.digest?.slice(0, 12) ?? '?'}: ${r.reason}`);
+      for (const v of loaded.verified) {
+        if (seen.has(v.digest)) continue;
+        seen.add(v.digest);
+        await storeFacts(db.db, factsFromStatement(v.statement, v.digest, v.keyFingerprint));
         report.attestations++;
       }
       const repoName = remoteUrl ? safeRemoteUrl(remoteUrl).replace(/\.git$/, '') : repo;
@@ -76,3 +76,4 @@ export async function loadFromGit(repoPaths: string[], opts: GitLoadOptions = {}
     throw err;
   }
 }
+

@@ -106,7 +106,12 @@ describe.each<Engine>(['sqlite', 'postgres'])('trace server on %s', (engine) => 
       const fromServer = await getJson(`${server.url}/api/dashboard?period=${period}`);
       expect(withoutPeriod(fromGit)).toEqual(withoutPeriod(fromServer));
     }
-    const term = lead.traceIn(lead.root, ['dashboard', '--repo', lead.repo, '--period', '7d']);
+    const viaServer = lead.traceIn(lead.root, ['dashboard', '--server', server.url, '--period', '30d', '--json']);
+    expect(viaServer.code, viaServer.stderr).toBe(0);
+    expect(withoutPeriod(JSON.parse(viaServer.stdout) as Record<string, unknown>)).toEqual(withoutPeriod(await getJson(`${server.url}/api/dashboard?period=30d`)));
+    const html = path.join(lead.root, 'dash.html');
+    const term = lead.traceIn(lead.root, ['dashboard', '--repo', lead.repo, '--period', '7d', '--html', html]);
+    expect(fs.readFileSync(html, 'utf8')).toContain('Chart.js v4');
     expect(term.code, term.stderr).toBe(0);
     for (const line of term.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
     expect(term.stdout).toMatch(/Total sessions\s+3\s.*\+1/);
