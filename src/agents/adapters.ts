@@ -1,2 +1,3 @@
 // One line per agent: its adapter, exported under any name. `registry.ts` takes every export.
 export { claudeCode } from './claude/adapter.js';
+export { generic } from './generic/adapter.js';

@@ -19,6 +19,8 @@ export interface GitEventDeps {
   state: Pick<CaptureState, 'commits' | 'attributor' | 'repos'>;
   markers: MarkerSettler;
   pushSink: () => GitEventSink | null;
+  /** Before a commit is asked about or recorded: lets shell commands still running there hand in their changes. */
+  beforeCommit?: (repo: string, at: number) => Promise<void>;
 }
 
 /** Attributes and stores a commit, then updates the hooks' markers for its repository. */
@@ -41,6 +43,7 @@ export async function applyGitEvent(deps: GitEventDeps, entry: SpoolEntry): Prom
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const record = (repo: string, sha: string, extra?: ExtraSources) => recordCommit(deps, repo, sha, extra);
   let note: string | undefined;
+  if (deps.beforeCommit && (ev.hook === 'post-commit' || COMMIT_REQUEST_HOOKS.has(ev.hook))) await deps.beforeCommit(ev.repo, entry.atMs);
   if (ev.hook === 'post-commit') {
     const head = ev.args.find((a) => a.startsWith('head='))?.slice(5);
     if (!head) throw new Error('post-commit event without HEAD');

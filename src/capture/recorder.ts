@@ -17,6 +17,7 @@ import { MarkerSettler } from './markers.js';
 import { agentEventName, readAgentPayload } from './payload.js';
 import { RepoCache } from './repo-cache.js';
 import { applyTraceEvent } from './session-events.js';
+import { checkpointShells } from './shell-events.js';
 import { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 
@@ -61,7 +62,7 @@ export class Recorder implements CaptureState {
     this.events = new EventStore(db);
     this.attributor = new CommitAttributor(this.provenance, this.commits);
     this.shell = new ShellTracker(this.provenance, log, () => this.drain());
-    this.markers = new MarkerSettler((repo) => this.attributor.pendingSessions(repo).length, () => listSpool(this.paths).length === 0);
+    this.markers = new MarkerSettler((repo) => this.attributor.pendingSessions(repo).length + this.shell.openShellWindows(repo), () => listSpool(this.paths).length === 0);
   }
 
   /** Periodic upkeep: stop watching work trees where no agent has worked for a while. */
@@ -118,7 +119,11 @@ export class Recorder implements CaptureState {
     }
     try {
       if (entry.kind === 'git') {
-        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink }, entry);
+        const beforeCommit = async (repo: string, at: number) => {
+          const top = await this.repos.top(repo);
+          if (top) await checkpointShells(this, this.shell, top, at);
+        };
+        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink, beforeCommit }, entry);
         this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
       } else await this.applyAgent(entry);
       consume(entry);

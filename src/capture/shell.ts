@@ -149,6 +149,29 @@ export class ShellTracker {
     return out;
   }
 
+  /** Shell windows still open in a work tree (a running command may yet change files there). */
+  openShellWindows(top: string): number {
+    let n = 0;
+    for (const w of this.windows.values()) if (w.top === top && w.rel === undefined && w.end === undefined) n++;
+    return n;
+  }
+
+  /**
+   * What the shell commands still running in `top` have changed up to `at` (a commit is being made in the
+   * middle of them: `git commit` inside a Bash call, or under `trace run`), per session; their windows go
+   * on from `at`, so nothing is counted twice.
+   */
+  async checkpoint(top: string, at: number): Promise<{ session: string; changes: ShellChange[] }[]> {
+    const out: { session: string; changes: ShellChange[] }[] = [];
+    for (const [key, win] of [...this.windows]) {
+      if (win.top !== top || win.rel !== undefined || win.end !== undefined || win.start >= at) continue;
+      const changes = await this.closeBash(key, at, win.session);
+      this.windows.set(key, { top, session: win.session, start: at });
+      out.push({ session: win.session, changes });
+    }
+    return out;
+  }
+
   private inEditWindow(top: string, rel: string, at: number): boolean {
     for (const w of this.windows.values()) {
       if (w.top === top && w.rel === rel && at >= w.start - 5 && (w.end === undefined || at <= w.end + 5)) return true;

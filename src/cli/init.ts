@@ -11,7 +11,7 @@ import { packageRoot } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 
 /** Every agent flag `trace init` knows: the planned ones and any registered adapter's. */
-const AGENT_FLAGS = [...new Set([...Object.keys(INIT_FLAGS), ...ADAPTERS.map((a) => a.flag)])];
+const AGENT_FLAGS = [...new Set([...Object.keys(INIT_FLAGS), ...ADAPTERS.filter((a) => a.hookFiles.length > 0).map((a) => a.flag)])];
 
 const USAGE = `usage: trace init [--project P] [--org O] ${AGENT_FLAGS.map((f) => `[--${f}]`).join(' ')} [--require-trace] [--dry-run]`;
 

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dashboard: async () => (await import('./dashboard.js')).dashboard,
   server: async () => (await import('./server.js')).server,
   config: async () => (await import('./config.js')).config,
+  run: async () => (await import('./run.js')).run,
 };
 
 const HELP = `ai-trace ${VERSION}: make AI coding agents' work visible and verifiable
@@ -49,6 +50,7 @@ usage: trace <command> [options]
   dashboard [--period 7d] [--json] [--html FILE] [--repo PATH]… [--server URL]   org metrics, six cards
   server [--listen H:P] [--database URL] | server token|key …   the team service (ingest, dashboard)
   config show [--rev R] [--json]          the AI agent configuration a push attaches
+  run [--agent NAME] -- <command> [args…]   one traced session around any command
   demo                                    a scripted session in a temporary repository
 `;
 
