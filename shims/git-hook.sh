@@ -62,9 +62,11 @@ fi
 trace_sock="$trace_home/run/daemon.sock"
 
 # Reads the repository's .chainloop.yml (.yaml when no .yml) and the user config with builtins only:
-# sets trace_require (requireTrace: true) and trace_token_names (every destination's tokenEnv).
+# sets trace_require (requireTrace: true), trace_gates (policies.gates: the push waits for the policy
+# gates) and trace_token_names (every destination's tokenEnv).
 trace_config() {
   trace_require=
+  trace_gates=
   trace_token_names=
   trace_cfg=.chainloop.yml
   [ -f "$trace_cfg" ] || trace_cfg=.chainloop.yaml
@@ -73,6 +75,7 @@ trace_config() {
     while IFS= read -r trace_line || [ -n "$trace_line" ]; do
       case $trace_line in
         requireTrace:*true*) [ "$trace_file" = "$trace_cfg" ] && trace_require=1 ;;
+        *gates:*) [ "$trace_file" = "$trace_cfg" ] && trace_gates=1 ;;
         *tokenEnv:*)
           trace_n=${trace_line#*tokenEnv:}
           trace_n=${trace_n#"${trace_n%%[![:space:]]*}"}
@@ -272,7 +275,7 @@ case $trace_name in
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0
     trace_config
-    if [ -n "$trace_require" ]; then
+    if [ -n "$trace_require" ] || [ -n "$trace_gates" ]; then
       if [ -n "$trace_in" ]; then trace_node pre-push "$1" "$2" < "$trace_in"; else trace_node pre-push "$1" "$2"; fi
       trace_done $?
     fi

@@ -75,6 +75,8 @@ export interface AttestationMetadata {
 export interface AttestationPredicate {
   metadata: AttestationMetadata;
   materials: EvidenceMaterial[];
+  /** Policy results recorded at push (review/gates.ts), when the repository configures policies. */
+  policyEvaluations?: unknown[];
 }
 
 /** An in-toto Statement v1 whose subjects are git commits. */
@@ -93,6 +95,8 @@ export interface BuildStatementInput {
   publicKeyFingerprint: string;
   createdAt: Date | string;
   toolVersion?: string;
+  /** Policy results recorded at push (review/gates.ts). */
+  policyEvaluations?: unknown[];
 }
 
 const GIT_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -164,6 +168,7 @@ export function buildStatement(input: BuildStatementInput): Statement {
         'chainloop.material.evidence.id': m['chainloop.material.evidence.id'],
         data: m.data,
       })),
+      ...(input.policyEvaluations !== undefined ? { policyEvaluations: input.policyEvaluations } : {}),
     },
   };
 }

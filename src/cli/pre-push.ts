@@ -9,21 +9,29 @@ import type { CliContext } from './context.js';
 import { hookLog } from './hook.js';
 
 /**
- * Enforced pre-push (`requireTrace: true`): waits until the attestation is built, signed and delivered
- * to every destination; fails the push with a one-line reason and what to do when it cannot.
+ * Enforced pre-push: with `requireTrace: true`, waits until the attestation is built, signed and
+ * delivered to every destination; with policy gates (`policies.gates`), until the gates are evaluated.
+ * Fails the push with the reason and what to do when it cannot go on.
  */
 export async function prePush(args: string[], ctx: CliContext): Promise<number> {
   const [remote = 'origin', url = ''] = args;
   const stdin = fs.readFileSync(0, 'utf8');
+  let wait: 'delivery' | 'gates' = 'delivery';
+  let why = 'requireTrace: true';
+  try {
+    if (loadRepoConfig(ctx.cwd)?.requireTrace !== true) [wait, why] = ['gates', 'AI policy gates'];
+  } catch {
+    why = '.chainloop.yml is invalid'; // the daemon's answer says how
+  }
   try {
     const paths = tracePaths(ctx.env);
     const tokens = pusherTokens(ctx, paths.home);
     const client = await connect(paths);
     try {
-      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin, tokens }, 150_000);
-      await hookLog(ctx.cwd, `git pre-push enforced ${r.ok ? 'delivered' : 'failed'} commits=${r.commits.length}${r.reason ? ' ' + r.reason : ''}`);
+      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin, tokens, wait }, 150_000);
+      await hookLog(ctx.cwd, `git pre-push enforced ${r.ok ? (wait === 'gates' ? 'passed' : 'delivered') : 'failed'} commits=${r.commits.length}${r.reason ? ' ' + r.reason.replace(/\s+/g, ' ') : ''}`);
       if (r.ok) return 0;
-      ctx.stderr(`ai-trace: push blocked (requireTrace: true): ${r.reason}\n`);
+      ctx.stderr(`ai-trace: push blocked (${why}): ${r.reason}\n`);
       return 1;
     } finally {
       await client?.close();
@@ -31,7 +39,8 @@ export async function prePush(args: string[], ctx: CliContext): Promise<number> 
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
     await hookLog(ctx.cwd, `git pre-push enforced error ${msg}`);
-    ctx.stderr(`ai-trace: push blocked (requireTrace: true): could not attest the push: ${msg}; run trace status, or set requireTrace: false\n`);
+    const off = wait === 'delivery' ? 'fix .chainloop.yml or set requireTrace: false' : 'remove policies.gates from .chainloop.yml';
+    ctx.stderr(`ai-trace: push blocked (${why}): could not attest the push: ${msg}; run trace status, or ${off}\n`);
     return 1;
   }
 }

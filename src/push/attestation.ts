@@ -18,9 +18,17 @@ export interface SignedAttestation {
   missingSessions: string[];
 }
 
+/** A push the repository's policy gates refuse: why, one line per violation. Nothing was signed. */
+export interface BlockedAttestation {
+  blocked: string[];
+  sessions: string[];
+  missingSessions: string[];
+}
+
 /**
  * One attestation for a push: subjects are the traced commits, one CHAINLOOP_AI_CODING_SESSION
- * material per contributing session (code_changes over that session's commits in the push).
+ * material per contributing session (code_changes over that session's commits in the push). When
+ * `.chainloop.yml` has policies, their results are recorded in it, and a gate's violation blocks it.
  */
 export async function buildPushAttestation(
   rec: Pick<ReadModel, 'commits' | 'sessions'>,
@@ -29,7 +37,7 @@ export async function buildPushAttestation(
     /** The pushed commit and ref whose agent configuration is attached (default: the newest traced commit). */
     tip?: { sha: string; ref?: string };
   },
-): Promise<SignedAttestation> {
+): Promise<SignedAttestation | BlockedAttestation> {
   const records = opts.commits.map((sha) => rec.commits.get(sha, opts.repo)).filter((r): r is CommitRecord => r !== undefined);
   const sessionIds = [...new Set(records.flatMap((r) => r.sessions))];
   const materials = [];
@@ -45,6 +53,9 @@ export async function buildPushAttestation(
     const data = await buildSessionData(s, rec.commits, records.filter((r) => r.sessions.includes(id)));
     materials.push(sessionMaterial(data as unknown as Record<string, unknown>));
   }
+  const policy = opts.config?.policies !== undefined ? await (await import('../review/gates.js')).pushPolicies(opts.repo, opts.config.policies, materials) : null;
+  const sessions = sessionIds.filter((s) => !missing.includes(s));
+  if (policy && policy.blocking.length > 0) return { blocked: policy.blocking, sessions, missingSessions: missing };
   const notes = await commitAnnotations(opts.repo, records.map((r) => r.sha));
   const materialsOfConfig = await agentConfigMaterials(opts.repo, opts.remoteUrl, opts.tip ?? { sha: opts.commits[opts.commits.length - 1] ?? 'HEAD' });
   materials.push(...materialsOfConfig);
@@ -60,10 +71,11 @@ export async function buildPushAttestation(
     },
     publicKeyFingerprint: key.fingerprint,
     createdAt: opts.now ?? new Date(),
+    ...(policy ? { policyEvaluations: policy.evaluations } : {}),
   });
   const bundle = await signStatement(statement, key);
   const bundleJson = JSON.stringify(bundle);
-  return { bundleJson, digest: bundleDigest(bundle), key, sessions: sessionIds.filter((s) => !missing.includes(s)), missingSessions: missing };
+  return { bundleJson, digest: bundleDigest(bundle), key, sessions, missingSessions: missing };
 }
 
 /** Author email and committer date (UTC) of each commit, read in one git call; none when git cannot say. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TraceError } from '../errors.js';
 import type { ServerDeps } from '../server/build.js';
-import type { PushService } from './service.js';
+import { prePushGated, type PushService } from './service.js';
 
 /** Enforced pre-push request: git's arguments and stdin. */
 export interface PrePushRequest {
@@ -12,6 +12,8 @@ export interface PrePushRequest {
   timeoutMs?: number;
   /** Values of the destinations' tokenEnv variables in the pusher's environment. */
   tokens?: Record<string, string>;
+  /** What to wait for: every destination's delivery (requireTrace, the default), or only the policy gates. */
+  wait?: 'delivery' | 'gates';
 }
 
 /** The push API: enforced pre-push, retry, and attestation lookup. */
@@ -20,6 +22,7 @@ export function pushRoutes(service: PushService) {
     app.post<{ Body: PrePushRequest }>('/v1/hooks/pre-push', async (req) => {
       await deps.recorder.drain();
       const b = req.body;
+      if (b.wait === 'gates') return prePushGated(service, b.repo, b.remote, b.url, b.stdin, b.tokens ?? {});
       return service.prePushEnforced(b.repo, b.remote, b.url, b.stdin, b.timeoutMs ?? 120_000, b.tokens ?? {});
     });
     // which tokenEnv values `trace push --retry` should send along (the user may have fixed a token)

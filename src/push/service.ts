@@ -17,6 +17,8 @@ export interface PushResult {
   commits: string[];
   digest?: string;
   jobs: Job[];
+  /** Set when the repository's policy gates refused the push: one line per violation; nothing was queued. */
+  blocked?: string[];
 }
 
 /** What an enforced push waits for: every job delivered, dead-lettered, or failed its first attempt. */
@@ -62,6 +64,10 @@ export class PushService {
     const pushed = lines.find((l) => !/^0+$/.test(l.localSha));
     const tip = pushed ? { sha: pushed.localSha, ref: pushed.localRef } : undefined;
     const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(tip ? { tip } : {}) });
+    if ('blocked' in att) {
+      this.log.warn({ repo, remote, commits: commits.length, blocked: att.blocked }, 'push blocked by policy gates');
+      return { pushId: null, commits, jobs: [], blocked: att.blocked };
+    }
     const { pushId } = this.queue.enqueuePush({
       repo,
       remote,
@@ -88,6 +94,7 @@ export class PushService {
    */
   async prePushEnforced(repo: string, remote: string, url: string, stdin: string, timeoutMs: number, tokens: PushTokens = {}): Promise<EnforcedResult> {
     const r = await this.prePush(repo, remote, url, stdin, tokens);
+    if (r.blocked) return { ...r, ok: false, reason: gateReason(r.blocked) };
     const earlier = await this.undeliveredJobsFor(repo, remote, stdin, r.pushId);
     if (r.pushId === null && earlier.length === 0) return { ...r, ok: true };
     // attempts already made before this push: only a later attempt is this push's verdict
@@ -156,6 +163,17 @@ function nothingPending(db: DB, repo: string): boolean {
   }
   const traced = db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]'`).all(repo) as { sha: string }[];
   return traced.every((t) => attested.has(t.sha));
+}
+
+/** Policy gates (policies.gates): build the attestation and evaluate them; wait for nothing else. */
+export async function prePushGated(service: PushService, repo: string, remote: string, url: string, stdin: string, tokens: PushTokens = {}): Promise<EnforcedResult> {
+  const r = await service.prePush(repo, remote, url, stdin, tokens);
+  return r.blocked ? { ...r, ok: false, reason: gateReason(r.blocked) } : { ...r, ok: true };
+}
+
+/** The gates' violations as the push's failure message: each on its line, then what to do. */
+function gateReason(blocked: string[]): string {
+  return `AI policy gate${blocked.length === 1 ? '' : 's'} failed:\n${blocked.map((b) => `  - ${b}`).join('\n')}\nFix the commits (or the session's work) so they comply, or change policies.gates in .chainloop.yml; see trace pr for the details`;
 }
 
 /** A one-line reason for a push that could not be attested, and what to do. */

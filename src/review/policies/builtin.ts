@@ -16,14 +16,14 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 /** One session's result for the built-in policies: violations, and policies that had nothing to judge by. */
 export interface BuiltinResult {
   violations: Violation[];
-  unevaluated: string[];
+  unevaluated: { policy: string; reason: string }[];
 }
 
 /** The built-in per-session policies switched on in `config`, for one aggregated session material. */
 export function builtinSessionPolicies(config: PoliciesConfig, s: PolicySubject): BuiltinResult {
   const d = s.material.data as Obj;
   const violations: Violation[] = [];
-  const unevaluated: string[] = [];
+  const unevaluated: BuiltinResult['unevaluated'] = [];
   const add = (policy: string, message: string) => violations.push({ policy, message });
 
   if (config.approvedAgents) {
@@ -54,7 +54,8 @@ export function builtinSessionPolicies(config: PoliciesConfig, s: PolicySubject)
   }
   if (config.dangerousCommands || config.noSecrets) {
     const signals = sessionSignals(s);
-    const missing = (policy: string) => unevaluated.push(`${policy}: session ${s.id} carries no ai-trace signals material (attested by an older ai-trace?), so it cannot be checked`);
+    const missing = (policy: string) =>
+      unevaluated.push({ policy, reason: `${policy}: session ${s.id} carries no ai-trace signals material (attested by an older ai-trace?), so it cannot be checked` });
     if (config.dangerousCommands) {
       if (!signals) missing(BUILTIN.dangerousCommands);
       else for (const f of signals.dangerous) add(BUILTIN.dangerousCommands, `Ran ${f.count} command${f.count === 1 ? '' : 's'} of class ${f.rule}${where(f.where)}`);

@@ -16,6 +16,18 @@ export interface PolicySet {
   unevaluated: string[];
 }
 
+/** A policy that could not be evaluated, and why. */
+export interface Unevaluated {
+  policy: string;
+  reason: string;
+}
+
+/** What the per-session policies found. */
+export interface SessionOutcome {
+  bySession: Map<string, Violation[]>;
+  unevaluated: Unevaluated[];
+}
+
 /** What the policies found. */
 export interface PolicyOutcome {
   bySession: Map<string, Violation[]>;
@@ -70,9 +82,9 @@ export function policyNames(set: PolicySet): string[] {
  * shapes it (plus `args` from a contract's `with:`). CEL runs embedded; Rego runs through `opa` on
  * PATH, and without it the policy is reported as not evaluated. A broken policy throws (naming its file).
  */
-export async function evaluateSessions(set: PolicySet, sessions: PolicySubject[], env: NodeJS.ProcessEnv = process.env, only?: Set<string>): Promise<Omit<PolicyOutcome, 'range'>> {
+export async function evaluateSessions(set: PolicySet, sessions: PolicySubject[], env: NodeJS.ProcessEnv = process.env, only?: Set<string>): Promise<SessionOutcome> {
   const bySession = new Map<string, Violation[]>(sessions.map((s) => [s.id, []]));
-  const unevaluated: string[] = [];
+  const unevaluated: Unevaluated[] = [];
   const wanted = (name: string) => !only || only.has(name);
   const builtinConfig = only ? restrict(set.config, only) : set.config;
   for (const s of sessions) {
@@ -91,7 +103,7 @@ export async function evaluateSessions(set: PolicySet, sessions: PolicySubject[]
       continue;
     }
     if (!opa) {
-      unevaluated.push(`policy ${policy.name} (${policy.file}) is Rego and opa is not on PATH: install Open Policy Agent (opa) to evaluate it`);
+      unevaluated.push({ policy: policy.name, reason: `policy ${policy.name} (${policy.file}) is Rego and opa is not on PATH: install Open Policy Agent (opa) to evaluate it` });
       continue;
     }
     const rego = await prepareRego(policy, opa);
@@ -135,5 +147,5 @@ export async function evaluatePolicies(ctx: PrPolicyContext): Promise<PolicyOutc
   const env = ctx.env ?? process.env;
   const sessions = await evaluateSessions(set, ctx.sessions, env);
   const range = set.config.signedCommits ? await signedCommits(ctx.repo, ctx.range, set.config.signedCommits, env) : [];
-  return { bySession: sessions.bySession, range, unevaluated: [...set.unevaluated, ...sessions.unevaluated] };
+  return { bySession: sessions.bySession, range, unevaluated: [...set.unevaluated, ...sessions.unevaluated.map((u) => u.reason)] };
 }
