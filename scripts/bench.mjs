@@ -23,6 +23,7 @@ const BENCHMARKS = [
   () => import('./bench/blame.mjs'), // issue 4: trace blame on a 10,000-line file
   () => import('./bench/push.mjs'), // issue 3: git push with hooks vs without, push-to-delivered time
   () => import('./bench/server.mjs'), // issue 9: trace server on PostgreSQL: ingest load, dashboard over 100,000 sessions
+  () => import('./bench/pr.mjs'), // issue 7: trace pr over 500 commits / 200 sessions vs trace verify --range; peak memory
 ];
 
 const argv = process.argv.slice(2);
