@@ -28,7 +28,7 @@ async function waitDelivered(ctx: CliContext): Promise<void> {
 /**
  * `trace demo [--keep]`: a temporary repository and bare remote, `trace init`, a scripted Claude
  * Code-shaped session driven through the installed hooks with a human edit in between, a commit,
- * then `trace show HEAD`, `trace status`, verification and `trace dashboard` in a fresh clone. Uses its own TRACE_HOME, so nothing of yours is touched.
+ * then `trace show HEAD`, `trace status`, verification, `trace pr` and `trace dashboard` in a fresh clone. Uses its own TRACE_HOME, so nothing of yours is touched.
  */
 export const demo: Command = async (args, ctx) => {
   const { values } = parseArgs({ args, options: { keep: { type: 'boolean' } } });
@@ -101,6 +101,9 @@ export const demo: Command = async (args, ctx) => {
     if ((await main(['fetch'], cloneCtx)) !== 0 || (await main(['verify', '--range', 'HEAD~2..HEAD'], cloneCtx)) !== 0) {
       throw new TraceError('VERIFY_FAILED', 'demo step failed: verification in the clone');
     }
+    say('the pull request view: summary and check verdict, from the attestations alone');
+    ctx.stdout('$ trace pr HEAD~2..HEAD   (in the clone)\n');
+    if ((await main(['pr', 'HEAD~2..HEAD'], cloneCtx)) !== 0) throw new TraceError('INTERNAL', 'demo step failed: trace pr in the clone');
     say('the org view: the six dashboard cards, from the attestation ref alone');
     const dashArgs = ['dashboard', '--period', '7d', ...(values.keep ? ['--html', path.join(dir, 'dashboard.html')] : [])];
     ctx.stdout(`$ trace ${dashArgs.join(' ')}   (in the clone)\n`);
