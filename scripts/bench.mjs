@@ -17,6 +17,7 @@ import { createContext, hyperfineVersion, PACKAGE_ROOT } from './bench/lib.mjs';
 
 const BENCHMARKS = [
   () => import('./bench/shim.mjs'), // issue 2: agent hook per event vs sh/cat floor and node -e 0
+  () => import('./bench/agent-hooks.mjs'), // issue 10: every registered agent's hooks vs the same floor
   () => import('./bench/commit.mjs'), // issue 2: git commit with hooks vs without
   () => import('./bench/daemon-rss.mjs'), // issue 2: daemon RSS and ingest rate for 10,000 events
   () => import('./bench/bash-repo-size.mjs'), // issue 4: Bash hook in a 50,000-file repo vs a 10-file repo
