@@ -8,7 +8,7 @@ trace_root=${trace_shim%/shims/git-hook.sh}
 # this work tree's git dir (`trace_wd`) and the repository's common one (`trace_gd`), without running
 # git where the hook's cwd (the work tree's top) shows them
 if [ -d .git ]; then trace_wd="$PWD/.git"; trace_gd=$trace_wd
-elif [ -f .git ] && read -r trace_wd < .git && trace_wd=${trace_wd#gitdir: } && [ -d "$trace_wd/commondir" -o -f "$trace_wd/commondir" ]; then
+elif [ -f .git ] && read -r trace_wd < .git && trace_wd=${trace_wd#gitdir: } && { [ -d "$trace_wd/commondir" ] || [ -f "$trace_wd/commondir" ]; }; then
   read -r trace_gd < "$trace_wd/commondir"
   case $trace_gd in /*) ;; *) trace_gd="$trace_wd/$trace_gd" ;; esac
 else

@@ -1,5 +1,8 @@
 import { diffFiles, emptyTree, type DiffTarget, type FileDiff } from '../git/diff.js';
 import { git, readBlobsPreferWorkTree, readObjects } from '../git/run.js';
+import { parseTrailerValue, TRAILER_KEY } from '../git/trailer.js';
+
+export { parseTrailerValue, TRAILER_KEY };
 import type { CommitStore } from '../store/commits.js';
 import type { ProvenanceStore } from '../store/provenance.js';
 import { attributeFile, summarize, type AttributedFile, type CodeChanges, type LabelSource } from './code-changes.js';
@@ -18,8 +21,6 @@ export interface DiffAttribution {
   fileLabels: Map<string, Label[]>;
   sessions: string[];
 }
-
-export const TRAILER_KEY = 'Chainloop-Trace-Sessions';
 
 const HISTORY_SOURCES = 3;
 
@@ -156,8 +157,5 @@ export async function trailerSessions(repo: string, sha: string): Promise<string
   return parseTrailerValue(out);
 }
 
-export function parseTrailerValue(value: string): string[] {
-  return [...new Set(value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
-}
 
 export type { FileDiff };

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
-import { parseTrailerValue, TRAILER_KEY } from '../attribution/commit.js';
 import { git } from './run.js';
+
+/** The trailer naming a commit's sessions (Chainloop's name, so policies keep working). */
+export const TRAILER_KEY = 'Chainloop-Trace-Sessions';
+
+/** Session ids in a trailer value: comma- or space-separated, each once. */
+export function parseTrailerValue(value: string): string[] {
+  return [...new Set(value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+}
 
 const OUR_LINE = new RegExp(`^${TRAILER_KEY}:[ \\t]*(.*)$`, 'i');
 

@@ -14,7 +14,7 @@ import { Ajv } from 'ajv';
 import { expect } from 'vitest';
 import { validateAgentConfigData, validateSessionData } from '../../src/attest/verify.js';
 import { sharedDir } from '../helpers/shared.js';
-import { TestRepo, type RepoPool, ROOT } from '../helpers/repo.js';
+import { TestRepo, type RepoPool } from '../helpers/repo.js';
 
 export const ATTESTATIONS_REF = 'refs/chainloop-trace/attestations';
 export const SCHEMA_FILE = path.join(sharedDir(), 'reference', 'chainloop', 'ai-coding-session-0.1.schema.json');
