@@ -1,11 +1,14 @@
 #!/bin/sh
 # ai-trace agent hook: records one event in the spool and returns at once.
-# Usage: hook.sh <agent> <Event> [edit|other|start] [path keys], payload JSON on stdin; sourced by the
-# command an agent adapter writes into the agent's hook config (with $h set to this file), or run
-# directly. Always exits 0 (TRACE=0 off, TRACE=2 trace). `edit`: an edit tool's call (the file named
-# under one of the space-separated path keys, default `file_path notebook_path`, is snapshotted);
-# `other`: any other tool; `start`: a session starts (the daemon is started); none: a tool event of
-# the hand-written `trace-hook claude PreToolUse` form finds out from the payload.
+# Usage: hook.sh <agent> <Event> [edit|other|start|mark|gitenv] [path keys], payload JSON on stdin;
+# sourced by the command an agent adapter writes into the agent's hook config (with $h set to this
+# file), or run directly. Always exits 0 (TRACE=0 off, TRACE=2 trace). `edit`: an edit tool's call (the
+# file named under one of the space-separated path keys, default `file_path notebook_path`, is
+# snapshotted); `other`: any other tool; `start`: a session starts (the daemon is started); `mark`: a
+# tool that may change files no single key names (Codex's apply_patch): the repository is marked as
+# holding agent work, so the commit hooks ask the daemon; `gitenv`: a shell tool that runs git with git
+# hooks off (Gemini CLI): a git command gets ai-trace's own hooks back (git-env.awk); none: a tool event
+# of the hand-written `trace-hook claude PreToolUse` form finds out from the payload.
 #
 # Every process counts: Claude Code waits for this on every step of the agent. Events go straight into
 # spool/new (the daemon orders them by the files' mtimes and waits for one still being written); the
@@ -46,10 +49,23 @@ log() {
 
 case $event:$flavor in
   *:edit | PreToolUse: | PostToolUse: | PostToolUseFailure:) ;;
+  *:gitenv)
+    # one awk process saves the payload and, for a command that runs git, answers with it rewritten
+    marks=
+    [ -d "$gd/chainloop-trace" ] && marks="$gd/chainloop-trace"
+    trace_payload="$spool/new/$id.json" trace_hooks=${marks:+$marks/hooks} trace_log=${marks:+$marks/log.txt} \
+      trace_prefix="$seq-$$ $agent $event" awk -f "$shims/git-env.awk" 2> /dev/null && exit 0
+    [ -s "$spool/new/$id.json" ] || rm -f "$spool/new/$id.json"
+    log "payload-not-saved" ;;
   *)
     # nothing to snapshot (`-o`: no snapshot was attempted, even if the tool turns out to edit)
     [ "$flavor" = other ] && id="$id-o"
     cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; exit 0; }
+    # (after the event is written: the daemon clears the marker only once the spool is empty)
+    if [ "$flavor" = mark ] && [ -d "$gd/chainloop-trace" ]; then
+      true 2>/dev/null > "$gd/chainloop-trace/ai-pending"
+      true 2>/dev/null > "$gd/chainloop-trace/traced"
+    fi
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
     case $flavor:$event in start:* | *:SessionStart)
       if [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then

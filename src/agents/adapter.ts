@@ -25,6 +25,12 @@ export interface AgentAdapter {
   beforeContent?(after: string, ev: TraceEvent, file: string): string | null;
   /** The configuration files its hooks live in, merged with what is there; `trace uninstall` restores them. */
   readonly hookFiles: readonly HookConfigFile[];
+  /**
+   * The agent's shell runs git with git hooks off (Gemini CLI empties core.hooksPath): `trace init` also
+   * writes ai-trace's own git hooks, and only those, into `<git common dir>/chainloop-trace/hooks`, for
+   * the agent's hooks to point git at (see shims/git-env.awk).
+   */
+  readonly ownGitHooks?: boolean;
   /** Printed by `trace init` after installing (e.g. a trust step the user must take). */
   readonly installNotes?: readonly string[];
   /** Reads the agent's own usage records (transcript, rollout, events log); absent = usage unknown. */

@@ -1,7 +1,11 @@
 import { shQuote } from '../install/sh-quote.js';
 
-/** Which shim branch a hook command takes: snapshot an edited file, only save the payload, or also start the daemon. */
-export type ToolFlavor = 'edit' | 'other' | 'start';
+/**
+ * Which shim branch a hook command takes: snapshot an edited file, only save the payload, also start the
+ * daemon, also mark the repository as holding agent work (a tool whose files no single key names), or
+ * give a shell tool's git commands ai-trace's own git hooks back (see shims/hook.sh).
+ */
+export type ToolFlavor = 'edit' | 'other' | 'start' | 'mark' | 'gitenv';
 
 /**
  * The command an agent runs for `event`: the shim of the package at `packageRoot`, else `trace-hook`

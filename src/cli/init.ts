@@ -5,7 +5,7 @@ import type { AgentAdapter } from '../agents/adapter.js';
 import { adapterForFlag, ADAPTERS, INIT_FLAGS } from '../agents/registry.js';
 import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYml } from '../config/chainloop.js';
 import { asTraceError, TraceError } from '../errors.js';
-import { BACKUP_SUFFIX, locateRepo, planGitHooks, type GitRepo } from '../git/hooks-install.js';
+import { BACKUP_SUFFIX, locateRepo, OWN_HOOKS_DIR, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
 import { packageRoot } from '../paths.js';
 import type { CliContext, Command } from './context.js';
@@ -93,6 +93,7 @@ export function planInit(repo: GitRepo, options: InitOptions, root: string): Fil
     }
   }
   changes.push(...planGitHooks(repo.hooksDir, root));
+  if (options.agents.some((a) => a.ownGitHooks)) changes.push(...planOwnGitHooks(repo.commonDir, root));
   return changes.filter((c): c is FileChange => c !== null);
 }
 
@@ -150,9 +151,10 @@ function printSummary(repo: GitRepo, changes: FileChange[], options: InitOptions
     const hookFile = options.agents.flatMap((a) => a.hookFiles).find((f) => f.kind === change.kind);
     if (hookFile) lines.push(`  ${verb} ${name} (${hookFile.summary})`);
   }
-  if (hooks.length > 0) {
-    const names = hooks.map((c) => path.basename(c.path)).join(', ');
-    lines.push(`  installed git hooks in ${display(repo, path.dirname(hooks[0]!.path))}: ${names}`);
+  for (const dir of new Set(hooks.map((c) => path.dirname(c.path)))) {
+    const names = hooks.filter((c) => path.dirname(c.path) === dir).map((c) => path.basename(c.path)).join(', ');
+    const own = dir === path.join(repo.commonDir, OWN_HOOKS_DIR) ? " (ai-trace's alone, for agent shells that turn git hooks off)" : '';
+    lines.push(`  installed git hooks in ${display(repo, dir)}${own}: ${names}`);
   }
   for (const change of changes.filter((c) => c.kind === 'git-hook-backup')) {
     const hook = path.basename(change.path, BACKUP_SUFFIX);

@@ -84,6 +84,19 @@ export function planGitHooks(hooksDir: string, packageRoot: string): FileChange[
   return changes;
 }
 
+/** Where ai-trace keeps git hooks of its own only, relative to the git common dir (see AgentAdapter.ownGitHooks). */
+export const OWN_HOOKS_DIR = 'chainloop-trace/hooks';
+
+/**
+ * ai-trace's git hooks alone in `<commonDir>/chainloop-trace/hooks`, for an agent whose shell turns git
+ * hooks off: git pointed there runs ai-trace's part and no hook of the user's (no backup is chained).
+ */
+export function planOwnGitHooks(commonDir: string, packageRoot: string): FileChange[] {
+  const script = managedHookScript(packageRoot);
+  const dir = path.join(commonDir, OWN_HOOKS_DIR);
+  return GIT_HOOK_NAMES.map((name) => planFile(path.join(dir, name), 'git-hook', script, HOOK_MODE)).filter((c): c is FileChange => c !== null);
+}
+
 /** The change that copies a foreign hook to its backup name; null when the backup already is that copy. */
 function backupChange(file: string, current: FileState): FileChange | null {
   const backup = `${file}${BACKUP_SUFFIX}`;
