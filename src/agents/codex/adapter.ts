@@ -52,10 +52,10 @@ export const codex: AgentAdapter = {
   provider: 'openai',
   configFiles: [
     { path: 'AGENTS.md', kind: 'instructions' },
-    { path: 'AGENTS.override.md', kind: 'instructions' },
     { path: '.codex/config.toml', kind: 'settings' },
     { path: '.codex/hooks.json', kind: 'hooks' },
-    { path: '.codex/skills/', kind: 'skills' },
     { path: '.codex/prompts/', kind: 'commands' },
+    { path: '.codex/skills/', kind: 'skills' },
+    { path: '.agents/skills/', kind: 'skills' },
   ],
 };

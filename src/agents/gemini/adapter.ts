@@ -49,12 +49,12 @@ export const geminiCli: AgentAdapter = {
   provider: 'google',
   configFiles: [
     { path: 'GEMINI.md', kind: 'instructions' },
+    { path: '.gemini/GEMINI.md', kind: 'instructions' },
     { path: 'AGENTS.md', kind: 'instructions' },
     { path: '.gemini/settings.json', kind: 'settings' },
+    { path: '.geminiignore', kind: 'settings' },
     { path: '.gemini/commands/', kind: 'commands' },
     { path: '.gemini/agents/', kind: 'agents' },
     { path: '.gemini/skills/', kind: 'skills' },
-    { path: '.gemini/extensions/', kind: 'plugins' },
-    { path: '.geminiignore', kind: 'settings' },
   ],
 };
