@@ -12,6 +12,7 @@ import type { DB } from '../store/db.js';
 import { EventStore } from '../store/events.js';
 import { ProvenanceStore } from '../store/provenance.js';
 import { SessionStore } from '../store/sessions.js';
+import { SignalRecorder } from '../signals/recorder.js';
 import { applyGitEvent, recordCommit, type GitEventSink } from './git-events.js';
 import { MarkerSettler } from './markers.js';
 import { agentEventName, readAgentPayload } from './payload.js';
@@ -39,6 +40,8 @@ export class Recorder implements CaptureState {
   readonly attributor: CommitAttributor;
   readonly repos = new RepoCache();
   readonly shell: ShellTracker;
+  /** Capture-time session signals (secrets, dangerous commands, test runs, churn…): `src/signals/`. */
+  readonly signals: SignalRecorder;
   private readonly markers: MarkerSettler;
   private lastCollect = 0;
   private draining: Promise<number> | null = null;
@@ -62,6 +65,7 @@ export class Recorder implements CaptureState {
     this.events = new EventStore(db);
     this.attributor = new CommitAttributor(this.provenance, this.commits);
     this.shell = new ShellTracker(this.provenance, log, () => this.drain());
+    this.signals = new SignalRecorder(db, log);
     this.markers = new MarkerSettler((repo) => this.attributor.pendingSessions(repo).length + this.shell.openShellWindows(repo), () => listSpool(this.paths).length === 0);
   }
 
@@ -108,8 +112,9 @@ export class Recorder implements CaptureState {
   }
 
   /** Applies one internal event of `adapter`'s agent; returns a note when part of it was skipped. */
-  applyEvent(ev: TraceEvent, adapter: AgentAdapter): Promise<string | undefined> {
-    return applyTraceEvent({ state: this, shell: this.shell, log: this.log, watchTrees: this.watchTrees }, adapter, ev);
+  applyEvent(ev: TraceEvent, adapter: AgentAdapter, provenance?: ProvenanceStore): Promise<string | undefined> {
+    const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos } : this;
+    return applyTraceEvent({ state, shell: this.shell, log: this.log, watchTrees: this.watchTrees }, adapter, ev);
   }
 
   private async apply(entry: SpoolEntry): Promise<void> {
@@ -157,7 +162,10 @@ export class Recorder implements CaptureState {
       }
       // the shim snapshots one file: the first the event names
       if (i === 0 && blob && ev.files?.[0] && !ev.snapshots?.has(ev.files[0])) (ev.snapshots ??= new Map()).set(ev.files[0], blob);
-      const note = await this.applyEvent(ev, adapter);
+      const top = await this.repos.top(ev.cwd ?? ev.projectDir ?? '');
+      await this.signals.apply('before', ev, payload, top);
+      const note = await this.applyEvent(ev, adapter, this.signals.tap(this.provenance, ev, top));
+      await this.signals.apply('after', ev, payload, top);
       this.events.add({ spoolKey: key, sessionId: ev.sessionId, ts: ev.ts, agent: ev.agent, name: ev.name, tool: ev.toolName, file: ev.files?.join(' '), note });
       if (note) this.log.info({ session: ev.sessionId, event: ev.agentEvent, note }, 'event noted');
     }

@@ -1,4 +1,6 @@
-import { buildStatement, sessionMaterial, type CommitAnnotations } from '../attest/statement.js';
+import { signalsMaterial } from '../attest/session-signals.js';
+import { buildStatement, sessionMaterial, type CommitAnnotations, type EvidenceMaterial } from '../attest/statement.js';
+import { finalizeSignals, type SignalState } from '../signals/state.js';
 import { loadOrCreateKey, type SigningKey } from '../attest/key.js';
 import { bundleDigest, signStatement } from '../attest/sign.js';
 import type { ReadModel } from '../query/deps.js';
@@ -36,11 +38,13 @@ export async function buildPushAttestation(
     repo: string; remoteUrl: string; commits: string[]; config: RepoConfig | null; keyDir: string; now?: Date;
     /** The pushed commit and ref whose agent configuration is attached (default: the newest traced commit). */
     tip?: { sha: string; ref?: string };
+    /** Each session's capture-time signals; every session gets an AI_TRACE_SESSION_SIGNALS material beside its own. */
+    signals?: { get(sessionId: string): SignalState | undefined };
   },
 ): Promise<SignedAttestation | BlockedAttestation> {
   const records = opts.commits.map((sha) => rec.commits.get(sha, opts.repo)).filter((r): r is CommitRecord => r !== undefined);
   const sessionIds = [...new Set(records.flatMap((r) => r.sessions))];
-  const materials = [];
+  const materials: EvidenceMaterial[] = [];
   const missing: string[] = [];
   for (const id of sessionIds) {
     const s = rec.sessions.get(id);
@@ -52,6 +56,7 @@ export async function buildPushAttestation(
     rec.sessions.save(s);
     const data = await buildSessionData(s, rec.commits, records.filter((r) => r.sessions.includes(id)));
     materials.push(sessionMaterial(data as unknown as Record<string, unknown>));
+    if (opts.signals) materials.push(signalsMaterial(finalizeSignals(id, opts.signals.get(id), s.filesTouched)));
   }
   const policy = opts.config?.policies !== undefined ? await (await import('../review/gates.js')).pushPolicies(opts.repo, opts.config.policies, materials) : null;
   const sessions = sessionIds.filter((s) => !missing.includes(s));

@@ -1,3 +1,4 @@
+import { SignalStore } from '../store/signals.js';
 import { clearMarker, MARKERS } from '../capture/markers.js';
 import type { RepoCache } from '../capture/repo-cache.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
@@ -63,7 +64,7 @@ export class PushService {
     const { buildPushAttestation } = await import('./attestation.js'); // signing stack: loaded on first push
     const pushed = lines.find((l) => !/^0+$/.test(l.localSha));
     const tip = pushed ? { sha: pushed.localSha, ref: pushed.localRef } : undefined;
-    const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(tip ? { tip } : {}) });
+    const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(tip ? { tip } : {}), signals: new SignalStore(this.db) });
     if ('blocked' in att) {
       this.log.warn({ repo, remote, commits: commits.length, blocked: att.blocked }, 'push blocked by policy gates');
       return { pushId: null, commits, jobs: [], blocked: att.blocked };

@@ -17,6 +17,8 @@ export interface SignalState {
   prompts: number;
   /** Open tool calls: tool use id (or `tool:<name>` when the agent gives none) → index. */
   open: Record<string, number>;
+  /** The repository file an open tool call names (a read's output is located by it). */
+  openFile?: Record<string, string>;
   lastEdit?: number;
   secrets: SecretFinding[];
   dangerous: DangerousCommandFinding[];
@@ -72,8 +74,12 @@ export async function applySignal(st: SignalState, ev: SignalEvent, place: Comma
       const idx = st.calls++;
       const key = ev.id ?? `tool:${ev.tool}`;
       st.open[key] = idx;
+      if (ev.file) (st.openFile ??= {})[key] = ev.file;
       const keys = Object.keys(st.open);
-      if (keys.length > MAX_OPEN) delete st.open[keys[0]!];
+      if (keys.length > MAX_OPEN) {
+        delete st.open[keys[0]!];
+        if (st.openFile) delete st.openFile[keys[0]!];
+      }
       const loc = { tool_call: idx, tool: ev.tool, ...(ev.file ? { file: ev.file } : {}) };
       addSecrets(st, await scanSecrets(jsonText(ev.input)), { where: 'tool_input', ...loc });
       const rules = [...(ev.command ? classifyCommand(ev.command, place) : []), ...(ev.readPath ? classifyReadPath(ev.readPath, place) : [])];
@@ -90,13 +96,15 @@ export async function applySignal(st: SignalState, ev: SignalEvent, place: Comma
     case 'tool-end': {
       const key = ev.id ?? `tool:${ev.tool}`;
       const idx = st.open[key];
+      const file = ev.file ?? st.openFile?.[key];
       delete st.open[key];
-      const loc = { ...(idx !== undefined ? { tool_call: idx } : {}), tool: ev.tool, ...(ev.file ? { file: ev.file } : {}) };
+      if (st.openFile) delete st.openFile[key];
+      const loc = { ...(idx !== undefined ? { tool_call: idx } : {}), tool: ev.tool, ...(file ? { file } : {}) };
       addSecrets(st, await scanSecrets(jsonText(ev.output)), { where: 'tool_output', ...loc });
       if (!ev.ok || ev.interrupted) {
         st.failed++;
         if (ev.interrupted) st.interrupts++;
-        if (idx !== undefined) push(st, st.failures, { tool: ev.tool, tool_call: idx, interrupted: ev.interrupted, ...(ev.file ? { file: ev.file } : {}) });
+        if (idx !== undefined) push(st, st.failures, { tool: ev.tool, tool_call: idx, interrupted: ev.interrupted, ...(file ? { file } : {}) });
       }
       if (idx !== undefined) {
         const outcome = ev.interrupted ? 'interrupted' : ev.ok ? 'passed' : 'failed';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
-import { validateAgentConfigData, validateSessionData } from '../../src/attest/verify.js';
+import { validateAgentConfigData, validateSessionData, validateSignalsData } from '../../src/attest/verify.js';
 import { sharedDir } from '../helpers/shared.js';
 import { TestRepo, type RepoPool } from '../helpers/repo.js';
 
@@ -185,17 +185,20 @@ export function checkBundle(bundle: string, traced: Traced[], expectedCommits?: 
   expect(statement._type).toBe('https://in-toto.io/Statement/v1');
   expect(statement.predicate.materials.length).toBeGreaterThan(0);
   const validate = schemaValidator();
-  for (const m of statement.predicate.materials) {
-    if (m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_AGENT_CONFIG') {
-      // the repository's agent configuration (trace init's committed .claude/settings.json at least)
-      expect(validateAgentConfigData(m.data)).toEqual([]);
-      continue;
-    }
-    expect(m['chainloop.material.evidence.id']).toBe('CHAINLOOP_AI_CODING_SESSION');
+  const sessions = statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_CODING_SESSION');
+  const signals = statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === 'AI_TRACE_SESSION_SIGNALS');
+  const configs = statement.predicate.materials.filter((m) => m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_AGENT_CONFIG');
+  expect(sessions.length + signals.length + configs.length).toBe(statement.predicate.materials.length);
+  // the repository's agent configuration (trace init's committed .claude/settings.json at least)
+  for (const m of configs) expect(validateAgentConfigData(m.data)).toEqual([]);
+  for (const m of sessions) {
     expect(validateSessionData(m.data)).toEqual([]);
     const ok = validate(m.data);
     expect(ok, JSON.stringify(validate.errors)).toBe(true);
   }
+  // each session has its signals material beside it (docs/signals.md), valid against ai-trace's schema
+  expect(signals.map((m) => m.data.session_id).sort()).toEqual(sessions.map((m) => (m.data.session as { id: string }).id).sort());
+  for (const m of signals) expect(validateSignalsData(m.data)).toEqual([]);
   for (const s of traced) {
     expect(text).not.toContain(s.prompt);
     expect(bundle).not.toContain(s.prompt);

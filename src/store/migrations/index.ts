@@ -1,5 +1,6 @@
 import { core } from './001-core.js';
 import { push } from './002-push.js';
+import { signals } from './003-signals.js';
 
 /** One schema change: applied once, in version order. */
 export interface Migration {
@@ -8,4 +9,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, push].sort((a, b) => a.version - b.version);
+export const migrations: Migration[] = [core, push, signals].sort((a, b) => a.version - b.version);
