@@ -14,6 +14,7 @@ import { claudeCode } from '../src/agents/claude/adapter.js';
 import { agentsForFlags, init } from '../src/cli/init.js';
 import { runUninstall } from '../src/cli/uninstall.js';
 import { loadRepoConfig, renderChainloopYml } from '../src/config/chainloop.js';
+import { planDestinations } from '../src/deliver/destination.js';
 import { TraceError } from '../src/errors.js';
 import { MANAGED_HOOK_MARKER, managedHookScript } from '../src/git/hooks-install.js';
 import { packageRoot } from '../src/paths.js';
@@ -389,7 +390,9 @@ describe('.chainloop.yml', () => {
     ['projectName: p\nrequireTrace: "yes"\n', /requireTrace must be true or false/],
     ['projectName: p\nprojectVersion: 1.0\n', /projectVersion must be a string \(quote it: "1"\)/],
     ['projectName: p\ndestinations:\n  - type: http\n', /destinations\[0\]\.url is required/],
-    ['projectName: p\ndestinations:\n  - type: s3\n', /destinations\[0\]\.type must be git or http/],
+    ['projectName: p\ndestinations:\n  - type: s3\n', /destinations\[0\]\.type 's3' is unknown; use git or http/],
+    ['projectName: p\ndestinations:\n  - type: git\n    ref: refs/notes/x\n', /destinations\[0\]\.ref: attestations always go to refs\/chainloop-trace\/attestations; remove ref/],
+    ['projectName: p\ndestinations:\n  - type: http\n    url: https://x\n    timeoutMs: -1\n', /destinations\[0\]\.timeoutMs must be a positive number/],
     ['- a\n- b\n', /expected a mapping/],
   ])('rejects %j', (text, message) => {
     const dir = tempDir();
@@ -409,14 +412,18 @@ describe('.chainloop.yml', () => {
     const dir = tempDir();
     fs.writeFileSync(
       path.join(dir, '.chainloop.yml'),
-      'projectName: p\ndestinations:\n  - type: git\n    ref: refs/notes/x\n  - type: http\n    url: https://x\n    tokenEnv: TOK\npolicies:\n  - ref: a\n',
+      // one destinations model: the repository config keeps timeoutMs, defaults type to git, and
+      // accepts the one ref attestations go to
+      'projectName: p\ndestinations:\n  - type: git\n    ref: refs/chainloop-trace/attestations\n  - remote: backup\n  - type: http\n    url: https://x\n    tokenEnv: TOK\n    timeoutMs: 2500\npolicies:\n  - ref: a\n',
     );
     expect(loadRepoConfig(dir)).toEqual({
       projectName: 'p',
       requireTrace: false,
-      destinations: [{ type: 'git', ref: 'refs/notes/x' }, { type: 'http', url: 'https://x', tokenEnv: 'TOK' }],
+      destinations: [{ type: 'git' }, { type: 'git', remote: 'backup' }, { type: 'http', url: 'https://x', tokenEnv: 'TOK', timeoutMs: 2500 }],
       policies: [{ ref: 'a' }],
     });
+    // what delivery is planned from keeps it too (the repository config used to drop timeoutMs)
+    expect(planDestinations(loadRepoConfig(dir)!.destinations, 'origin')[2]!.config).toMatchObject({ type: 'http', timeoutMs: 2500 });
   });
 
   it('renders updates without touching the rest of the file', () => {

@@ -1,4 +1,4 @@
-import { asTraceError } from '../errors.js';
+import { asTraceError, exitCodeFor } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { CliContext, Command } from './context.js';
 
@@ -77,6 +77,6 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     const e = asTraceError(err);
     const parseError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     ctx.stderr(`trace ${name}: ${e.message.split('\n')[0]}\n`);
-    return e.code === 'USAGE' || parseError ? 2 : 1;
+    return parseError ? 2 : exitCodeFor(e.code);
   }
 }

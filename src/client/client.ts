@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { TraceError } from '../errors.js';
+import { isTraceErrorCode, TraceError } from '../errors.js';
 import { cleanGitEnv } from '../git/run.js';
 import { checkSocketPath, daemonArgv, type TracePaths } from '../paths.js';
 import { PROTOCOL_VERSION, type HelloResponse } from '../protocol/types.js';
@@ -43,7 +43,8 @@ export class DaemonClient {
               const data = text ? (JSON.parse(text) as T & { error?: string; code?: string }) : ({} as T & { error?: string; code?: string });
               const status = res.statusCode ?? 500;
               if (status >= 400) {
-                const code = data.code === 'NOT_FOUND' ? 'NOT_FOUND' : data.code === 'USAGE' ? 'USAGE' : 'DAEMON_UNAVAILABLE';
+                // the daemon's own code is kept (a 422 CONFIG_INVALID stays one); an answer without one is the daemon's failure
+                const code = isTraceErrorCode(data.code) ? data.code : 'DAEMON_UNAVAILABLE';
                 reject(new TraceError(code, data.error ?? `daemon answered ${status} for ${url}`));
               } else resolve(data);
             } catch (err) {

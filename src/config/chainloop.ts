@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { isMap, isPair, isScalar, type Document } from 'yaml';
+import { parseDestinations as parseDestinationList, type DestinationConfig } from '../deliver/destination.js';
 import { TraceError } from '../errors.js';
 
 /** The two names the repository config may have; the first wins when both exist. */
 export const CONFIG_FILE_NAMES = ['.chainloop.yml', '.chainloop.yaml'] as const;
 
-/** Where attestations go: the repo's own git remote under a dedicated ref, or an HTTP endpoint. */
-export type Destination =
-  | { type: 'git'; remote?: string; ref?: string }
-  | { type: 'http'; url: string; tokenEnv?: string; token?: string };
+/** Where attestations go: one model for the repository config, the user config and delivery (deliver/destination.ts). */
+export type Destination = DestinationConfig;
 
 /** The validated content of a repository's `.chainloop.yml`. */
 export interface RepoConfig {
@@ -80,32 +79,14 @@ export function parseRepoConfig(text: string, name: string): RepoConfig {
   return config;
 }
 
+/** The one destinations parser, its messages prefixed with this file's name. */
 function parseDestinations(value: unknown, name: string): Destination[] {
-  if (!Array.isArray(value)) throw invalid(name, 'destinations must be a list');
-  return value.map((item, i) => {
-    const where = `destinations[${i}]`;
-    if (!isRecord(item)) throw invalid(name, `${where} must be a mapping with a type`);
-    switch (item.type) {
-      case 'git': {
-        const dest: Destination = { type: 'git' };
-        const remote = optionalString(item, 'remote', name, where);
-        const ref = optionalString(item, 'ref', name, where);
-        if (remote !== undefined) dest.remote = remote;
-        if (ref !== undefined) dest.ref = ref;
-        return dest;
-      }
-      case 'http': {
-        const dest: Destination = { type: 'http', url: requiredString(item, 'url', name, where) };
-        const tokenEnv = optionalString(item, 'tokenEnv', name, where);
-        const token = optionalString(item, 'token', name, where);
-        if (tokenEnv !== undefined) dest.tokenEnv = tokenEnv;
-        if (token !== undefined) dest.token = token;
-        return dest;
-      }
-      default:
-        throw invalid(name, `${where}.type must be git or http (got ${JSON.stringify(item.type ?? null)})`);
-    }
-  });
+  try {
+    return parseDestinationList(value);
+  } catch (err) {
+    if (err instanceof TraceError) throw invalid(name, err.message.replace(/^\.chainloop\.yml: /, ''));
+    throw err;
+  }
 }
 
 /** The projectName a config text already sets, if it is a non-empty string (no validation otherwise). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { TraceError } from '../errors.js';
-import { GitRefDestination, type GitRefOptions } from './git-ref.js';
+import { ATTESTATIONS_REF, GitRefDestination, type GitRefOptions } from './git-ref.js';
 import { HttpDestination } from './http.js';
 
 /** Everything a destination needs to deliver one attestation. `digest` is the sha256 hex of bundleJson. */
@@ -94,6 +94,10 @@ function parseOne(entry: unknown, i: number): DestinationConfig {
   if (type === 'git') {
     if (e.remote !== undefined && (typeof e.remote !== 'string' || e.remote.trim() === '')) {
       throw invalid(`${where}.remote must be a remote name such as origin`);
+    }
+    // every reader (verify, fetch, trace pr, the dashboard) looks in one ref: another would be written and never read
+    if (e.ref !== undefined && e.ref !== ATTESTATIONS_REF) {
+      throw invalid(`${where}.ref: attestations always go to ${ATTESTATIONS_REF}; remove ref (got ${JSON.stringify(e.ref)})`);
     }
     return e.remote === undefined ? { type: 'git' } : { type: 'git', remote: (e.remote as string).trim() };
   }

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Recorder } from '../capture/recorder.js';
-import { TraceError } from '../errors.js';
+import { httpStatusFor, TraceError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import { commitMsgRoute } from './routes/commit-msg.js';
@@ -35,13 +35,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
   app.addHook('onRequest', async () => deps.touch?.());
   app.setErrorHandler((err, _req, reply) => {
-    const e = err as Error & { statusCode?: number; code?: string };
-    if (e instanceof TraceError) {
-      const status = e.code === 'NOT_FOUND' ? 404 : e.code === 'USAGE' ? 400 : 500;
-      return reply.status(status).send({ error: e.message, code: e.code });
+    const e = err as Error & { statusCode?: number; code?: string; validation?: unknown };
+    if (e instanceof TraceError) return reply.status(httpStatusFor(e.code)).send({ error: e.message, code: e.code });
+    // a request that fails its route's JSON schema, or a body fastify cannot parse: the caller's mistake
+    if (e.validation || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)) {
+      return reply.status(400).send({ error: e.message, code: 'USAGE' });
     }
     deps.log.error({ err: e.message, stack: e.stack }, 'request failed');
-    return reply.status(e.statusCode ?? 500).send({ error: e.message, code: 'INTERNAL' });
+    return reply.status(500).send({ error: e.message, code: 'INTERNAL' });
   });
   for (const route of [helloRoute, drainRoute, commitMsgRoute, showRoute, sessionRoute, statusRoute, shutdownRoute, blameRoute, exportRoute, ...(deps.plugins ?? [])]) {
     route(app, deps);
