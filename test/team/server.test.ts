@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper shared with the benchmarks
 import { startPostgres } from '../../scripts/postgres.mjs';
-import { publicKeyFingerprint } from '../../src/attest/key.js';
+import { loadOrCreateKey, publicKeyFingerprint } from '../../src/attest/key.js';
+import { signStatement } from '../../src/attest/sign.js';
 import { openTeamDb } from '../../src/team/db/open.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 import { bundleJson, remoteBundles, statementOf } from '../push/helpers.js';
@@ -198,5 +199,34 @@ describe.each<Engine>(['sqlite', 'postgres'])('trace server on %s', (engine) => 
     expect(page).toContain('Chart.js v4');
     expect(page).not.toMatch(/<script[^>]+src=/);
     expect(server.log()).not.toContain(tokens.alice);
+  });
+
+  it('administers tokens and keys: revoke a token, revoke and rotate a key', async () => {
+    const fpOf = (t: TestRepo) => publicKeyFingerprint(fs.readFileSync(path.join(t.traceHome, 'keys', 'signing-key.pub.pem'), 'utf8'));
+    // a bundle bob signs that the server has not seen: his last statement, re-signed with a new time
+    const key = loadOrCreateKey(path.join(work.bob.traceHome, 'keys'));
+    const { statement } = statementOf(bundleJson(work.bob, 'HEAD'));
+    const fresh = JSON.stringify(await signStatement({ ...statement, predicate: { ...statement.predicate, metadata: { ...statement.predicate.metadata, createdAt: new Date().toISOString() } } } as never, key));
+    const post = (token: string) =>
+      fetch(`${server.url}/attestations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': `fresh-${Math.random().toString(36).slice(2)}`, 'x-trace-public-key': Buffer.from(key.publicKeyPem).toString('base64') },
+        body: fresh,
+      });
+
+    serverCli(admin, database, 'key', 'revoke', fpOf(work.alice));
+    const revoked = await post(tokens.alice);
+    expect(revoked.status).toBe(403);
+    expect(((await revoked.json()) as { error: string }).error).toMatch(/key rotate --token alice/);
+    expect(serverCli(admin, database, 'key', 'rotate', '--token', 'alice')).toMatch(/will bind the next key/);
+    expect((await post(tokens.alice)).status).toBe(201); // alice's token now takes bob's key (an admin said so)
+    const keys = JSON.parse(serverCli(admin, database, 'key', 'list', '--json')) as { token_name: string; fingerprint: string; state: string }[];
+    expect(keys.filter((k) => k.token_name === 'alice').map((k) => [k.fingerprint, k.state]).sort()).toEqual(
+      [[fpOf(work.alice), 'revoked'], [fpOf(work.bob), 'active']].sort(),
+    );
+
+    serverCli(admin, database, 'token', 'revoke', 'bob');
+    expect((await post(tokens.bob)).status).toBe(401);
+    expect(serverCli(admin, database, 'token', 'list')).toMatch(/bob\s+\S+\s+revoked/);
   });
 });

@@ -33,7 +33,8 @@ export async function openTeamDb(location: string, opts: { poolSize?: number } =
     teamDb = { db, engine: 'postgres', label: redactUrl(location), close: () => db.destroy() };
   } else {
     const { default: Database } = await import('better-sqlite3');
-    if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+    // token hashes and developers' emails live here: a private directory
+    if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true, mode: 0o700 });
     let sqlite: InstanceType<typeof Database>;
     try {
       sqlite = new Database(location);
