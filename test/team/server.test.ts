@@ -117,7 +117,7 @@ describe.each<Engine>(['sqlite', 'postgres'])('trace server on %s', (engine) => 
     for (const line of term.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
     expect(term.stdout).toMatch(/Total sessions\s+3\s.*\+1/);
     expect(term.stdout).toContain('alice@example.com');
-  });
+  }, 240_000); // seven CLI runs, each fetching and verifying: minutes on a loaded 2-core machine
 
   it('stores a replayed bundle once', async () => {
     const before = await countAttestations(database);
