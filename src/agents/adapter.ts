@@ -119,8 +119,11 @@ export interface SubagentUsage {
 
 /** Reads an agent's usage records incrementally; the state is JSON, kept with the session between reads. */
 export interface UsageReader {
-  /** Reads what `path` gained since `state` (null: from the start) and returns the new state. */
-  read(path: string, state: unknown): unknown;
+  /**
+   * Reads what `path` gained since `state` (null: from the start) and returns the new state. `sessionId`
+   * is for records that hold many sessions (OpenCode's database).
+   */
+  read(path: string, state: unknown, sessionId: string): unknown;
   /** The session's figures from a state `read` returned (null: nothing read yet). */
   summarize(state: unknown): UsageSummary;
   /** Usage records of the session's subagents, found next to its own record. */

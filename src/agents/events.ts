@@ -70,6 +70,20 @@ export interface TraceEvent {
   snapshots?: Map<string, Buffer | null>;
   /** The agent's own record of a file before the edit (Claude's originalFile, Gemini's originalContent), by absolute path. */
   originals?: Map<string, string | null>;
+  /** What an edit did, as the agent reported it: what an adapter's `beforeContent` undoes. */
+  edit?: EditRecord;
   subagent?: { id: string; type?: string; transcriptPath?: string };
   reason?: string;
 }
+
+/** One string replacement an edit made (`old_string` became `new_string`). */
+export interface StringEdit {
+  old_string: string;
+  new_string: string;
+}
+
+/**
+ * What an edit did, in the agent's own report: the file was written from nothing (`create`), some strings
+ * were replaced, in order (`replace`), or an apply_patch patch was applied (`patch`, paths relative to `cwd`).
+ */
+export type EditRecord = { kind: 'create' } | { kind: 'replace'; edits: readonly StringEdit[] } | { kind: 'patch'; text: string; cwd?: string };

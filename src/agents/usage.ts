@@ -17,7 +17,7 @@ export function unknownUsage(warning: string): UsageSummary {
 export function refreshUsage(s: SessionRecord): void {
   const reader = adapterNamed(s.agent)?.usage;
   if (!reader || !s.transcriptPath) return;
-  s.transcriptState = reader.read(s.transcriptPath, s.transcriptState ?? null);
+  s.transcriptState = reader.read(s.transcriptPath, s.transcriptState ?? null, s.id);
   const sum = reader.summarize(s.transcriptState);
   if (sum.version) s.agentVersion = sum.version;
   if (sum.slug) s.slug = sum.slug;

@@ -34,10 +34,17 @@ async function currentProvenance(deps: EditDeps, top: string, rel: string, conte
   return firstSight(committed, content, recorded && carryLabels(recorded.lines, recorded.labels, committed!, BASE));
 }
 
-/** `edit.before`: records the file as it is before the agent's edit (lines changed since are the user's). */
-export async function beforeEdit(deps: EditDeps, ev: TraceEvent, top: string | null, file: string | undefined): Promise<string | undefined> {
+/**
+ * `edit.before`: records the file as it is before the agent's edit (lines changed since are the user's).
+ * A file the shim did not snapshot (an apply_patch names its files in the patch) is left to edit.after
+ * when the adapter can rebuild its content before.
+ */
+export async function beforeEdit(
+  deps: EditDeps, adapter: AgentAdapter, ev: TraceEvent, top: string | null, file: string | undefined,
+): Promise<string | undefined> {
   const f = resolveFile(deps, top, file, ev.toolName);
   if ('skip' in f) return f.skip;
+  if (adapter.beforeContent && !ev.snapshots?.has(file!)) return undefined;
   const before = (file && ev.snapshots?.get(file)) ?? null;
   if (before && isBinary(before)) return `${f.rel}: binary file: line attribution skipped`;
   const prov = await currentProvenance(deps, top!, f.rel, before ? splitLines(before.toString('utf8')) : []);

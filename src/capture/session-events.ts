@@ -41,15 +41,16 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
       s.prompts++;
       break;
     case 'edit.before':
-      countTool(s, ev);
+      // an agent that can rebuild the content before an edit counts its edit tools at edit.after
+      if (!adapter.beforeContent) countTool(s, ev);
       for (const file of files.length ? files : [undefined]) {
-        note(await beforeEdit(state, ev, top, file));
+        note(await beforeEdit(state, adapter, ev, top, file));
         const f = resolveFile(state, top, file, ev.toolName);
         if (top && 'rel' in f) shell.open(`${callKey}:${f.rel}`, { top, session: ev.sessionId, start: at, rel: f.rel });
       }
       break;
     case 'edit.after':
-      // an agent without a before-hook counts its edit tools here
+      // an agent without a before-hook (or one that can rebuild the content before) counts its edit tools here
       if (adapter.beforeContent) countTool(s, ev);
       for (const file of files.length ? files : [undefined]) {
         note(await afterEdit(state, adapter, s, ev, top, file));

@@ -29,7 +29,8 @@ export const session: Command = async (args, ctx) => {
   ctx.stdout(`agent:    ${d.agent.name} ${d.agent.version ?? ''}\n`);
   ctx.stdout(`time:     ${shortTime(d.session.started_at)} → ${shortTime(d.session.ended_at)} (${d.session.duration_seconds}s)\n`);
   ctx.stdout(`model:    ${d.model?.primary ?? '-'}${d.model && d.model.models_used.length > 1 ? ` (also ${d.model.models_used.filter((m) => m !== d.model?.primary).join(', ')})` : ''}\n`);
-  if (u) ctx.stdout(`tokens:   in ${u.input_tokens}, out ${u.output_tokens}, cache read ${u.cache_read_input_tokens}, cache write ${u.cache_creation_input_tokens}; ${u.estimated_cost_usd === null ? 'cost unknown' : `≈ $${u.estimated_cost_usd.toFixed(4)}`}\n`);
+  if (u && u.input_tokens === null) ctx.stdout('tokens:   unknown (the agent keeps no usage records ai-trace can read)\n');
+  else if (u) ctx.stdout(`tokens:   in ${u.input_tokens}, out ${u.output_tokens}, cache read ${u.cache_read_input_tokens}, cache write ${u.cache_creation_input_tokens}; ${u.estimated_cost_usd === null ? 'cost unknown' : `≈ $${u.estimated_cost_usd.toFixed(4)}`}\n`);
   ctx.stdout(`messages: ${d.conversation?.user_messages ?? 0} user, ${d.conversation?.assistant_messages ?? 0} assistant\n`);
   ctx.stdout(`tools:    ${d.tools_used?.summary.map((t) => `${t.tool_name}×${t.invocation_count}`).join(', ') || '-'}\n`);
   if (d.subagents?.length) ctx.stdout(`subagents: ${d.subagents.map((s) => `${s.id}${s.type ? ` (${s.type})` : ''}`).join(', ')}\n`);

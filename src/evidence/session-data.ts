@@ -15,12 +15,32 @@ export interface SessionData {
   git_context?: GitContext;
   code_changes?: CodeChanges;
   model?: { primary?: string; provider: string; models_used: string[] };
-  usage?: SessionUsage;
+  /** Every figure null when the agent keeps no usage records ai-trace can read (Cursor): unknown, never 0. */
+  usage?: SessionUsage | UnknownUsage;
   tools_used?: { summary: { tool_name: string; invocation_count: number }[]; total_invocations: number };
   conversation?: { total_messages: number; user_messages: number; assistant_messages: number };
   subagents?: { id: string; type?: string; description?: string; tokens?: { input: number; output: number } }[];
   warnings?: string[];
 }
+
+/** The usage of a session whose agent keeps no usage records ai-trace can read. */
+export interface UnknownUsage {
+  input_tokens: null;
+  output_tokens: null;
+  cache_read_input_tokens: null;
+  cache_creation_input_tokens: null;
+  total_tokens: null;
+  estimated_cost_usd: null;
+}
+
+const UNKNOWN_USAGE: UnknownUsage = {
+  input_tokens: null,
+  output_tokens: null,
+  cache_read_input_tokens: null,
+  cache_creation_input_tokens: null,
+  total_tokens: null,
+  estimated_cost_usd: null,
+};
 
 /** Where the session's commits live. */
 export interface GitContext {
@@ -109,7 +129,7 @@ export async function buildSessionData(s: SessionRecord, commits: CommitStore, o
     git_context: s.repo ? await gitContext(s.repo, byRepo) : { commits: [], commit_count: 0 },
     code_changes: s.repo ? await aggregateCodeChanges(s.repo, byRepo, commits) : summarize([]),
     model: { ...(summary.primaryModel ?? s.model ? { primary: (summary.primaryModel ?? s.model)! } : {}), provider: adapter?.provider ?? 'unknown', models_used: models.length ? models : s.model ? [s.model] : [] },
-    usage,
+    usage: adapter?.usage ? usage : UNKNOWN_USAGE,
     tools_used: { summary: tools.map(([tool_name, invocation_count]) => ({ tool_name, invocation_count })), total_invocations: tools.reduce((n, [, c]) => n + c, 0) },
     conversation: { total_messages: user + assistant, user_messages: user, assistant_messages: assistant },
     subagents,
