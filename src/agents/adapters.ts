@@ -3,3 +3,6 @@ export { claudeCode } from './claude/adapter.js';
 export { generic } from './generic/adapter.js';
 export { geminiCli } from './gemini/adapter.js';
 export { codex } from './codex/adapter.js';
+export { copilotCli } from './copilot/adapter.js';
+export { opencode } from './opencode/adapter.js';
+export { cursor } from './cursor/adapter.js';

@@ -1,4 +1,5 @@
 import { PayloadError, type HookInput } from '../adapter.js';
+import { isCopilotClaudeFormat } from '../copilot/claude-format.js';
 import type { TraceEvent, TraceEventName } from '../events.js';
 
 type Json = Record<string, unknown>;
@@ -44,6 +45,8 @@ export function parseClaudePayload(input: HookInput): TraceEvent[] {
   const p = raw as Json;
   if ('cursor_version' in p || 'conversation_id' in p) throw new PayloadError('payload is from Cursor, not Claude Code');
   if ('sessionId' in p && 'toolName' in p) throw new PayloadError('payload is from Copilot CLI, not Claude Code');
+  // Copilot CLI running this repository's Claude Code hooks: its own hooks record the session
+  if (isCopilotClaudeFormat(p)) return [];
   const sessionId = str(p.session_id);
   if (!sessionId) throw new PayloadError('payload has no session_id');
   const agentEvent = str(p.hook_event_name) ?? input.event;
