@@ -245,6 +245,15 @@ describe('built-in policies', () => {
     expect(onlyS3.report.verdict).toBe('neutral');
   });
 
+  it('usage errors exit 2: an unknown option, two ranges, a three-dot range', () => {
+    writeConfig('');
+    for (const args of [['--bogus'], ['a..b', 'c..d'], [`${base}...HEAD`]]) {
+      const r = prError(args);
+      expect([args, r.code]).toEqual([args, 2]);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('an unknown key is a configuration error', () => {
     writeConfig('policies:\n  aprovedModels: [x]\n');
     const r = prError([range()]);
@@ -287,6 +296,31 @@ describe('signed commits (git\'s own check)', () => {
     const bad = pr([`${base}..HEAD`]);
     expect(bad.report.violations).toHaveLength(1);
     expect(bad.report.violations[0]!.message).toMatch(/^Commit [0-9a-f]{12} (has a signature that cannot be checked|is signed by a key that is not trusted)/);
+    sb.git('checkout', '-q', 'main');
+  });
+
+  it('with an OpenPGP keyring committed in the repository: commits signed by its keys pass, unsigned ones fail', () => {
+    const gnupg = fs.mkdtempSync(path.join(sb.root, 'gnupg-'));
+    fs.chmodSync(gnupg, 0o700);
+    const genv = { ...sb.env, GNUPGHOME: gnupg };
+    const gen = spawnSync('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'Dev <dev@example.com>', 'ed25519', 'sign', 'never'], { env: genv, encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    const exported = spawnSync('gpg', ['--batch', '--armor', '--export', 'dev@example.com'], { env: genv, encoding: 'utf8' });
+    fs.mkdirSync(path.join(sb.repo, '.github'), { recursive: true });
+    fs.writeFileSync(path.join(sb.repo, '.github', 'keys.asc'), exported.stdout);
+    writeConfig('policies:\n  signedCommits:\n    keyring: .github/keys.asc\n');
+    sb.git('checkout', '-q', '-b', 'gpg-signed', base);
+    fs.writeFileSync(path.join(sb.repo, 'g.txt'), 'g\n');
+    sb.git('add', 'g.txt');
+    const c = spawnSync('git', ['-c', 'gpg.format=openpgp', '-c', 'user.signingkey=dev@example.com', 'commit', '-q', '-S', '-m', 'gpg signed'], { cwd: sb.repo, env: genv, encoding: 'utf8' });
+    expect(c.status, c.stderr).toBe(0);
+    const signed = sb.git('rev-parse', 'HEAD');
+    expect(pr([`${base}..${signed}`]).report.violations).toEqual([]);
+    fs.writeFileSync(path.join(sb.repo, 'h.txt'), 'h\n');
+    sb.git('add', 'h.txt');
+    sb.git('commit', '-q', '-m', 'not signed');
+    const bad = pr([`${base}..HEAD`]);
+    expect(bad.report.violations).toEqual([{ policy: 'signed-commits', message: `Commit ${sb.git('rev-parse', 'HEAD').slice(0, 12)} is not signed` }]);
     sb.git('checkout', '-q', 'main');
   });
 });
