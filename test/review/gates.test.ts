@@ -53,7 +53,7 @@ describe('policy gates at push', () => {
     expect(r.code).toBe(1);
     expect(report.verdict).toBe('failure');
     expect(report.sessions.map((s) => [s.id, s.violations])).toEqual([[traced.session, [{ policy: 'token-budget', message: 'Session used 53 tokens, exceeding the 10 token budget' }]]]);
-  });
+  }, 180_000); // two pushes, a delivery and a trace pr
 
   it('a gate that passes lets the push through', async () => {
     const t = pool.create();

@@ -184,7 +184,7 @@ describe('trace pr', () => {
     } finally {
       t.git('reset', '-q', '--hard', head);
     }
-  });
+  }, 180_000); // four trace pr runs
 
   it('reports a tampered bundle and does not use it', () => {
     // the second push's bundle (it holds C), edited in place on the remote by someone who can push there
