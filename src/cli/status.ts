@@ -30,7 +30,7 @@ export const status: Command = async (args, ctx) => {
   ctx.stdout(`\nsessions (${r.sessions.length}):\n`);
   if (r.sessions.length) {
     ctx.stdout(table(['ID', 'AGENT', 'STARTED', 'ENDED', 'EVENTS', 'FILES', 'REPO'], r.sessions.map((s) => [
-      s.id.slice(0, 8), s.agent, shortTime(s.started_at), shortTime(s.ended_at), String(s.events), String(s.files_touched.length), s.repo ?? '-',
+      s.id.slice(0, 8), s.agent_version ? `${s.agent} ${s.agent_version}` : s.agent, shortTime(s.started_at), shortTime(s.ended_at), String(s.events), String(s.files_touched.length), s.repo ?? '-',
     ])));
   }
   const pushes = r.pushes as { id: number; state: string; destination: string; attempts: number; next_attempt_at: string | null; last_error: string | null; commits: string[] }[];

@@ -38,6 +38,8 @@ export interface ShowResponse {
 export interface StatusSession {
   id: string;
   agent: string;
+  /** The agent's version, when its records or the running client said. */
+  agent_version: string | null;
   repo: string | null;
   started_at: string;
   ended_at: string | null;

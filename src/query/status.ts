@@ -8,6 +8,7 @@ export function statusSessions(sessions: SessionStore, limit = 50): StatusSessio
   return sessions.list(limit).map((s) => ({
     id: s.id,
     agent: s.agent,
+    agent_version: s.agentVersion ?? null,
     repo: s.repo,
     started_at: s.startedAt,
     ended_at: s.endedAt,

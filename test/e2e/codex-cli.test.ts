@@ -81,7 +81,7 @@ describe('the real Codex CLI in a traced repository', () => {
     expect(Object.fromEntries(data.tools_used.summary.map((t) => [t.tool_name, t.invocation_count]))).toEqual({ apply_patch: 2, Bash: 2 });
 
     const status = JSON.parse(await w.trace('status', '--json')) as StatusResponse;
-    expect(status.sessions).toEqual([expect.objectContaining({ id: run.sessionId, agent: 'codex', repo: w.repo })]);
+    expect(status.sessions).toEqual([expect.objectContaining({ id: run.sessionId, agent: 'codex', agent_version: run.clientVersion, repo: w.repo })]);
     expect(status.spool).toEqual({ waiting: 0, dead: 0 });
   });
 });

@@ -82,7 +82,7 @@ describe('the real Gemini CLI in a traced repository', () => {
     expect(Object.fromEntries(data.tools_used.summary.map((t) => [t.tool_name, t.invocation_count]))).toEqual({ write_file: 1, replace: 1, run_shell_command: 2 });
 
     const status = JSON.parse(await w.trace('status', '--json')) as StatusResponse;
-    expect(status.sessions).toEqual([expect.objectContaining({ id: run.sessionId, agent: 'gemini-cli', repo: w.repo })]);
+    expect(status.sessions).toEqual([expect.objectContaining({ id: run.sessionId, agent: 'gemini-cli', agent_version: run.clientVersion, repo: w.repo })]);
     expect(status.spool).toEqual({ waiting: 0, dead: 0 });
   });
 });
