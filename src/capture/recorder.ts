@@ -113,8 +113,13 @@ export class Recorder implements CaptureState {
 
   /** Applies one internal event of `adapter`'s agent; returns a note when part of it was skipped. */
   applyEvent(ev: TraceEvent, adapter: AgentAdapter, provenance?: ProvenanceStore): Promise<string | undefined> {
-    const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos } : this;
-    return applyTraceEvent({ state, shell: this.shell, log: this.log, watchTrees: this.watchTrees }, adapter, ev);
+    const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos, commits: this.commits } : this;
+    return applyTraceEvent(
+      // (commits no git hook reported are recorded only into the daemon's own provenance)
+      { state, shell: this.shell, log: this.log, watchTrees: this.watchTrees, ...(provenance ? {} : { recordCommit: (repo: string, sha: string) => this.recordCommit(repo, sha) }) },
+      adapter,
+      ev,
+    );
   }
 
   private async apply(entry: SpoolEntry): Promise<void> {

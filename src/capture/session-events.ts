@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { afterEdit, beforeEdit, resolveFile } from './edits.js';
 import { afterShell } from './shell-events.js';
+import { recordUnhookedCommits } from './unhooked-commits.js';
 import type { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 
@@ -12,11 +13,13 @@ const MAX_WARNINGS = 50;
 
 /** What applying an agent event needs. */
 export interface SessionEventDeps {
-  state: Pick<CaptureState, 'sessions' | 'provenance' | 'attributor' | 'repos'>;
+  state: Pick<CaptureState, 'sessions' | 'provenance' | 'attributor' | 'repos' | 'commits'>;
   shell: ShellTracker;
   log: Logger;
   /** Watch work trees for shell-made changes (the daemon does; one-shot CLI fallbacks do not). */
   watchTrees: boolean;
+  /** Records a commit no git hook reported (see unhooked-commits.ts); absent: not looked for. */
+  recordCommit?: (repo: string, sha: string) => Promise<{ sessions: string[] }>;
 }
 
 /** Applies one internal event to its session; returns a note when part of it was skipped. */
@@ -63,7 +66,11 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
       if (top) shell.open(callKey, { top, session: ev.sessionId, start: at });
       break;
     case 'shell.after':
-      if (top) await afterShell(state, shell, s, top, callKey, at);
+      if (top) {
+        await afterShell(state, shell, s, top, callKey, at);
+        const win = shell.window(callKey);
+        if (win && deps.recordCommit) note(await recordUnhookedCommits({ commits: state.commits, recordCommit: deps.recordCommit }, top, win.start, at));
+      }
       break;
     case 'tool.before':
       countTool(s, ev);

@@ -87,6 +87,12 @@ export class ShellTracker {
     this.windows.set(key, win);
   }
 
+  /** A tool call's window (kept a while after it closed). */
+  window(key: string): { start: number; end?: number } | undefined {
+    const w = this.windows.get(key);
+    return w && { start: w.start, ...(w.end !== undefined ? { end: w.end } : {}) };
+  }
+
   closeEdit(key: string, end: number): void {
     const w = this.windows.get(key);
     if (w) w.end = end;
