@@ -115,8 +115,7 @@ export class Recorder implements CaptureState {
   applyEvent(ev: TraceEvent, adapter: AgentAdapter, provenance?: ProvenanceStore): Promise<string | undefined> {
     const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos, commits: this.commits } : this;
     return applyTraceEvent(
-      // (commits no git hook reported are recorded only into the daemon's own provenance)
-      { state, shell: this.shell, log: this.log, watchTrees: this.watchTrees, ...(provenance ? {} : { recordCommit: (repo: string, sha: string) => this.recordCommit(repo, sha) }) },
+      { state, shell: this.shell, log: this.log, watchTrees: this.watchTrees, recordCommit: (repo, sha) => this.recordCommit(repo, sha) },
       adapter,
       ev,
     );
