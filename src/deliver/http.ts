@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
 import { bundleDigest } from './destination.js';
+import { limits } from '../guard/limits.js';
 
 /** How to reach one HTTP receiver. The token is only ever put in the Authorization header. */
 export interface HttpDestinationOptions {
@@ -10,6 +11,8 @@ export interface HttpDestinationOptions {
   /** headersTimeout and bodyTimeout in ms (default 10 s); the whole request gets 3× that. */
   timeoutMs?: number;
   dispatcher?: Dispatcher;
+  /** Bytes of the receiver's answer read at most (default TRACE_MAX_HTTP_BODY_BYTES, 64 KiB). */
+  maxBodyBytes?: number;
 }
 
 /** Default per-phase HTTP timeout. */
@@ -25,6 +28,7 @@ export class HttpDestination implements Destination {
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher | undefined;
+  private readonly maxBodyBytes: number;
 
   constructor(opts: HttpDestinationOptions) {
     this.url = opts.url;
@@ -32,6 +36,7 @@ export class HttpDestination implements Destination {
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.dispatcher = opts.dispatcher;
+    this.maxBodyBytes = opts.maxBodyBytes ?? limits().httpBodyBytes;
   }
 
   async deliver(item: DeliveryItem): Promise<DeliveryOutcome> {
@@ -57,12 +62,37 @@ export class HttpDestination implements Destination {
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
       statusCode = res.statusCode;
-      text = await res.body.text().catch(() => '');
+      const body = await readCapped(res.body, this.maxBodyBytes);
+      // a receiver that does not finish its answer has not confirmed anything, whatever its status
+      if (body.error) return { kind: 'retry', reason: `POST ${this.label}: HTTP ${statusCode}, but the answer ${body.error}` };
+      text = body.text;
     } catch (err) {
       return { kind: 'retry', reason: `POST ${this.label} failed: ${describeNetworkError(err)}` };
     }
     return classifyHttpStatus(statusCode, text);
   }
+}
+
+/**
+ * Reads at most `max` bytes of a response body, then stops (destroying the stream): a body without end
+ * is never buffered. `error` says why the answer is incomplete (too long, aborted, timed out).
+ */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, max: number): Promise<{ text: string; error?: string }> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > max) {
+        body.destroy();
+        return { text: '', error: `is longer than ${max} bytes (TRACE_MAX_HTTP_BODY_BYTES): not trusted` };
+      }
+      parts.push(chunk);
+    }
+  } catch (err) {
+    return { text: '', error: `did not complete (${describeNetworkError(err)})` };
+  }
+  return { text: Buffer.concat(parts).toString('utf8') };
 }
 
 /** Maps a receiver's answer to an outcome, keeping status and the first 300 chars of the body as reason. */
