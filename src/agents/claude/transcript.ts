@@ -1,5 +1,7 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { limits } from "../../guard/limits.js";
+import { fileKind, readRegular } from "../../guard/regular-file.js";
 import { cacheWriteSplit, type TokenUsage } from "../../pricing/cost.js";
 import { estimateCost, unpricedWarning } from "../../pricing/estimate.js";
 
@@ -22,6 +24,8 @@ export interface MessageCounts {
 /** Accumulated state; JSON-serialisable so the daemon can persist it between reads. */
 export interface TranscriptState {
   offset: number;
+  /** Inside a line longer than the cap: bytes up to its end are skipped. */
+  skippingLine?: boolean;
   version?: string;
   slug?: string;
   firstTimestamp?: string;
@@ -110,6 +114,7 @@ const SKIP_LABELS: Record<string, string> = {
   noType: "without a type",
   noMessage: "with a missing or malformed message",
   badUsage: "with malformed usage or empty ids",
+  tooLong: "longer than TRACE_MAX_TRANSCRIPT_LINE_BYTES",
 };
 
 const CHUNK = 1 << 20;
@@ -294,48 +299,94 @@ function foldLine(state: TranscriptState, text: string): void {
   else if (type === "user" && isPrompt(line)) (own ? state.own : state.other).user++;
 }
 
-function foldBytes(state: TranscriptState, bytes: Buffer): void {
+function foldBytes(state: TranscriptState, bytes: Buffer, maxLine: number): void {
   let start = 0;
   for (let nl = bytes.indexOf(10, start); nl !== -1; nl = bytes.indexOf(10, start)) {
-    foldLine(state, bytes.toString("utf8", start, nl));
+    if (nl - start > maxLine) count(state.skipped, "tooLong");
+    else foldLine(state, bytes.toString("utf8", start, nl));
     start = nl + 1;
   }
 }
 
-/** Reads bytes from state.offset to the last complete line (a truncated last line is left for next time) and folds them into a copy of `state`. Never throws on bad content; a missing file returns the state plus a warning. */
+/**
+ * Reads bytes from state.offset to the last complete line (a truncated last line is left for next
+ * time) and folds them into a copy of `state`. Never throws on bad content; a missing file returns the
+ * state plus a warning. Bounded: only a regular file is read (a FIFO or device named as the
+ * transcript is opened non-blocking and left alone), at most TRACE_MAX_TRANSCRIPT_READ_BYTES per call
+ * (the rest is read next time), and a line longer than TRACE_MAX_TRANSCRIPT_LINE_BYTES is skipped as
+ * it streams past instead of being gathered.
+ */
 export function readTranscript(path: string, state: TranscriptState): TranscriptState {
   let next: TranscriptState = structuredClone(state);
+  const { transcriptLineBytes: maxLine, transcriptReadBytes: budget } = limits();
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     addWarning(next, `transcript not readable: ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
     return next;
   }
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      addWarning(next, `transcript is ${fileKind(st)}, not a regular file: not read: ${path}`);
+      return next;
+    }
+    const size = st.size;
     if (size < next.offset) {
       const warnings = next.warnings;
       next = emptyTranscriptState();
       next.warnings = warnings;
       addWarning(next, `transcript shrank below the last read offset, re-read from the start: ${path}`);
     }
-    let pending = Buffer.alloc(0);
+    let pending: Buffer[] = [];
+    let pendingLen = 0;
     let position = next.offset;
-    while (position < size) {
-      const chunk = Buffer.alloc(Math.min(CHUNK, size - position));
+    const end = Math.min(size, position + budget);
+    while (position < end) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, end - position));
       const read = readSync(fd, chunk, 0, chunk.length, position);
       if (read <= 0) break;
       position += read;
-      const bytes = pending.length ? Buffer.concat([pending, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-      const lastNl = bytes.lastIndexOf(10);
+      let data = chunk.subarray(0, read);
+      if (next.skippingLine) {
+        const nl = data.indexOf(10);
+        if (nl === -1) {
+          next.offset = position;
+          continue;
+        }
+        next.skippingLine = false;
+        data = data.subarray(nl + 1);
+        next.offset = position - data.length;
+      }
+      const lastNl = data.lastIndexOf(10);
       if (lastNl === -1) {
-        pending = bytes;
+        pending.push(data);
+        pendingLen += data.length;
+        if (pendingLen > maxLine) {
+          count(next.skipped, "tooLong");
+          next.skippingLine = true;
+          pending = [];
+          pendingLen = 0;
+          next.offset = position;
+        }
         continue;
       }
-      foldBytes(next, bytes.subarray(0, lastNl + 1));
-      next.offset += lastNl + 1;
-      pending = bytes.subarray(lastNl + 1);
+      let from = 0;
+      if (pendingLen) {
+        const firstNl = data.indexOf(10);
+        if (pendingLen + firstNl > maxLine) count(next.skipped, "tooLong");
+        else foldLine(next, Buffer.concat([...pending, data.subarray(0, firstNl)]).toString("utf8"));
+        pending = [];
+        pendingLen = 0;
+        from = firstNl + 1;
+      }
+      foldBytes(next, data.subarray(from, lastNl + 1), maxLine);
+      next.offset = position - (data.length - lastNl - 1);
+      if (lastNl + 1 < data.length) {
+        pending.push(data.subarray(lastNl + 1));
+        pendingLen = data.length - lastNl - 1;
+      }
     }
   } catch (err) {
     addWarning(next, `transcript read failed: ${path} (${(err as Error).message})`);
@@ -415,8 +466,10 @@ export function subagentTranscriptPaths(transcriptPath: string, sessionId: strin
 }
 
 function readMeta(path: string): Json {
+  const r = readRegular(path, { maxBytes: 1024 * 1024 });
+  if (r.kind !== "ok") return {};
   try {
-    const meta: unknown = JSON.parse(readFileSync(path, "utf8"));
+    const meta: unknown = JSON.parse(r.bytes.toString("utf8"));
     return isObject(meta) ? meta : {};
   } catch {
     return {};
