@@ -30,15 +30,6 @@ if [ -n "${TRACE_HOME-}" ]; then home=$TRACE_HOME
 elif [ -d /System/Library ]; then home="$HOME/Library/Application Support/ai-trace"
 else home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
 fi
-spool="$home/spool"
-[ -d "$spool/new" ] || mkdir -p "$spool/new" "$spool/blobs" 2>/dev/null || exit 0
-
-{ read -r seq < "$spool/seq"; } 2>/dev/null
-case $seq in '' | *[!0-9]*) seq=0 ;; esac
-seq=$((seq + 1))
-echo "$seq" 2>/dev/null > "$spool/seq"
-id="$seq-$$-$agent-$event"
-
 root=${CLAUDE_PROJECT_DIR:-$PWD}
 gd="$root/.git"
 if [ -f "$gd" ]; then read -r gd < "$gd"; gd=${gd#gitdir: }; gd=${gd%/worktrees/*}; fi
@@ -46,6 +37,23 @@ log() {
   [ -d "$gd/chainloop-trace" ] && printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" 2>/dev/null >> "$gd/chainloop-trace/log.txt"
   exit 0
 }
+
+# Own state only: TRACE_HOME and the spool folders must be this user's and not symlinks (one another
+# user made first could redirect the writes below into files of ours, or collect our prompts). The
+# daemon and the CLI also refuse folders open to others, which builtins cannot see.
+spool="$home/spool"
+seq=0
+for d in "$home" "$spool" "$spool/new" "$spool/blobs"; do
+  if [ -h "$d" ] || { [ -e "$d" ] && [ ! -O "$d" ]; }; then log "TRACE_HOME-not-owned:refused($d)"; fi
+done
+[ -d "$spool/new" ] || mkdir -p "$spool/new" "$spool/blobs" 2>/dev/null || exit 0
+set -C # spool writes never replace an existing file, nor follow a symlink to one
+
+{ read -r seq < "$spool/seq"; } 2>/dev/null
+case $seq in '' | *[!0-9]*) seq=0 ;; esac
+seq=$((seq + 1))
+echo "$seq" 2>/dev/null >| "$spool/seq"
+id="$seq-$$-$agent-$event"
 
 case $event:$flavor in
   *:edit | PreToolUse: | PostToolUse: | PostToolUseFailure:) ;;
@@ -60,11 +68,11 @@ case $event:$flavor in
   *)
     # nothing to snapshot (`-o`: no snapshot was attempted, even if the tool turns out to edit)
     [ "$flavor" = other ] && id="$id-o"
-    cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; exit 0; }
+    cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; log spool-write-failed; }
     # (after the event is written: the daemon clears the marker only once the spool is empty)
     if [ "$flavor" = mark ] && [ -d "$gd/chainloop-trace" ]; then
-      true 2>/dev/null > "$gd/chainloop-trace/ai-pending"
-      true 2>/dev/null > "$gd/chainloop-trace/traced"
+      true 2>/dev/null >| "$gd/chainloop-trace/ai-pending"
+      true 2>/dev/null >| "$gd/chainloop-trace/traced"
     fi
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
     case $flavor:$event in start:* | *:SessionStart)
@@ -75,8 +83,10 @@ case $event:$flavor in
     log ;;
 esac
 
-# An edit: one awk process saves the payload, snapshots the file it names (when in the work tree),
-# writes `<id>.done` (the daemon waits for it) and the log line: see edit-event.awk.
+# An edit: awk saves the payload and names the file (see edit-event.awk); the file is checked with
+# builtins and copied, capped, as the snapshot; `<id>.done` says the event is complete (the daemon waits
+# for it), then the log line. Only a regular file below the work tree's top, reached through no
+# symlink, is copied: a named pipe, a device or a link out of the tree is skipped and logged.
 id="$id-e"
 top=$root
 if [ ! -d "$gd" ]; then # CLAUDE_PROJECT_DIR below the work tree's top
@@ -84,15 +94,41 @@ if [ ! -d "$gd" ]; then # CLAUDE_PROJECT_DIR below the work tree's top
 $(git -C "$root" rev-parse --path-format=absolute --show-toplevel --git-common-dir 2> /dev/null)
 EOS
 fi
+top=${top%/}
 marks=
 [ -d "$gd/chainloop-trace" ] && marks="$gd/chainloop-trace"
-trace_payload="$spool/new/$id.json" trace_blob="$spool/blobs/$id" trace_top=$top trace_marks=$marks trace_keys=$keys \
-  trace_log=${marks:+$marks/log.txt} trace_prefix="$seq-$$ $agent $event" \
-  awk -f "$shims/edit-event.awk" 2> /dev/null && exit 0
-# awk stopped early (a directory for a path, no awk at all): the event is complete all the same. (Not
-# `.done` tested: the daemon may have applied the event and removed it already.)
-[ -f "$spool/new/$id.json" ] || cat 2>/dev/null > "$spool/new/$id.json"
+max=${TRACE_MAX_SNAPSHOT_BYTES:-8388608} # the snapshot cap, told to the daemon in <id>.done
+case $max in '' | *[!0-9]*) max=8388608 ;; esac
+found=$(trace_payload="$spool/new/$id.json" trace_top=$top trace_keys=$keys awk -f "$shims/edit-event.awk" 2> /dev/null)
+tab='	'
+tool=${found%%"$tab"*}
+found=${found#*"$tab"}
+note=${found%%"$tab"*}
+file=${found#*"$tab"}
+if [ -z "$found" ]; then
+  # awk stopped early (no awk at all): the event is complete all the same
+  [ -s "$spool/new/$id.json" ] || cat 2>/dev/null >| "$spool/new/$id.json"
+  tool='' note=snapshot-failed
+elif [ -z "$note" ]; then
+  # each component below the top: no symlink (its target could be anywhere)
+  p=$top r=${file#"$top"/}
+  while :; do
+    p="$p/${r%%/*}"
+    if [ -h "$p" ]; then note=symlink:skipped; break; fi
+    case $r in */*) r=${r#*/} ;; *) break ;; esac
+  done
+  if [ -n "$note" ]; then :
+  elif [ -f "$file" ]; then
+    # at most the cap and one byte: the daemon skips line attribution of a file past the cap
+    head -c "$((max + 1))" -- "$file" 2>/dev/null > "$spool/blobs/$id" || { rm -f "$spool/blobs/$id"; note=snapshot-failed; }
+  elif [ -e "$file" ]; then note=not-a-regular-file:skipped
+  fi # absent: a file the tool creates, nothing to copy
+  if [ -n "$marks" ] && [ "$note" != symlink:skipped ] && [ "$note" != not-a-regular-file:skipped ]; then
+    true 2>/dev/null >| "$marks/ai-pending"
+    true 2>/dev/null >| "$marks/traced"
+  fi
+fi
 # (`true`, not `:`: a failed redirection of a special builtin would end the hook with status 2, which
 # Claude Code takes for "block this tool call")
-true 2>/dev/null > "$spool/blobs/$id.done" # (stderr first: a failed redirection reports before a later one applies)
-log "snapshot-failed"
+echo "cap $max" 2>/dev/null >| "$spool/blobs/$id.done" # (stderr first: a failed redirection reports before a later one applies)
+log "$note"

@@ -68,6 +68,8 @@ export interface TraceEvent {
    * edit; null = the file did not exist. A path missing here was not snapshotted.
    */
   snapshots?: Map<string, Buffer | null>;
+  /** Why a file's snapshot is not used (past the snapshot cap), by absolute path. */
+  snapshotSkipped?: Map<string, string>;
   /** The agent's own record of a file before the edit (Claude's originalFile, Gemini's originalContent), by absolute path. */
   originals?: Map<string, string | null>;
   /** What an edit did, as the agent reported it: what an adapter's `beforeContent` undoes. */

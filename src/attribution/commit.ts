@@ -45,11 +45,15 @@ export class CommitAttributor {
     const { extra, parent, useProvenance = true, preferWorkTree = 'index' in to } = opts;
     const diffs = await diffFiles(repo, from, to);
     const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
-    const specs = diffs.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
+    // binary files (and files past the snapshot cap, which git calls binary) are not read at all
+    const text = diffs.filter((d) => !d.binary && d.status !== 'deleted');
+    const specs = text.map((d) => ('commit' in to ? `${to.commit}:${d.path}` : `:${d.path}`));
     // what is being (or was just) committed is mostly the work tree's bytes: no git process for those
-    const blobs = preferWorkTree
-      ? await readBlobsPreferWorkTree(repo, diffs.map((d) => d.path), diffs.map((d) => d.newOid), specs, env)
+    const read = preferWorkTree
+      ? await readBlobsPreferWorkTree(repo, text.map((d) => d.path), text.map((d) => d.newOid), specs, env)
       : await readObjects(repo, specs, env);
+    const byDiff = new Map(text.map((d, i) => [d, read[i] ?? null]));
+    const blobs = diffs.map((d) => byDiff.get(d) ?? null);
     const files: AttributedFile[] = [];
     for (let i = 0; i < diffs.length; i++) {
       const d = diffs[i]!;

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { BASE } from '../attribution/labels.js';
 import { isBinary, splitLines } from '../attribution/lines.js';
 import { carryLabels } from '../attribution/match.js';
@@ -8,19 +7,20 @@ import type { TraceEvent } from '../agents/events.js';
 import { readObjects } from '../git/run.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { markAiPending } from './markers.js';
+import { limits } from '../guard/limits.js';
+import { readRegular } from '../guard/regular-file.js';
+import { workTreeFile } from '../guard/work-tree-path.js';
 import type { CaptureState } from './state.js';
 
 /** What edit provenance reads and writes. */
 export type EditDeps = Pick<CaptureState, 'provenance' | 'attributor' | 'repos'>;
 
 /** A file an edit names, relative to its work tree, or why it is skipped. */
-export function resolveFile(deps: Pick<CaptureState, 'repos'>, top: string | null, file: string | undefined, tool?: string): { rel: string } | { skip: string } {
+export function resolveFile(_deps: Pick<CaptureState, 'repos'>, top: string | null, file: string | undefined, tool?: string): { rel: string; abs: string } | { skip: string } {
   if (!file) return { skip: `${tool ?? 'edit'} without a file path: skipped` };
   if (!top) return { skip: `${file}: not in a git work tree: skipped` };
-  const rel = deps.repos.relative(top, file);
-  if (!rel) return { skip: `${file}: outside the repository: skipped` };
-  if (rel.split('/')[0] === '.git') return { skip: `${rel}: inside .git: skipped` };
-  return { rel };
+  // the shim's judgement: `..` resolved, no symlink below the top, a regular file or none
+  return workTreeFile(top, file);
 }
 
 /** The provenance of `rel` as it is now (`content`): the recorded map observed, or a first sight against HEAD. */
@@ -44,6 +44,8 @@ export async function beforeEdit(
 ): Promise<string | undefined> {
   const f = resolveFile(deps, top, file, ev.toolName);
   if ('skip' in f) return f.skip;
+  const capped = file && ev.snapshotSkipped?.get(file);
+  if (capped) return `${f.rel}: ${capped}`;
   if (adapter.beforeContent && !ev.snapshots?.has(file!)) return undefined;
   const before = (file && ev.snapshots?.get(file)) ?? null;
   if (before && isBinary(before)) return `${f.rel}: binary file: line attribution skipped`;
@@ -62,8 +64,15 @@ export async function afterEdit(
 ): Promise<string | undefined> {
   const f = resolveFile(deps, top, file, ev.toolName);
   if ('skip' in f) return f.skip;
+  const capped = ev.snapshotSkipped?.get(file!);
+  if (capped) return `${f.rel}: ${capped}`;
   let after = ev.snapshots?.get(file!);
-  if (after === undefined) after = fs.existsSync(file!) ? fs.readFileSync(file!) : null;
+  if (after === undefined) {
+    // never blocking, never outside the tree, never past the cap
+    const r = readRegular(f.abs, { maxBytes: limits().snapshotBytes, within: top! });
+    if (r.kind === 'skip') return r.reason;
+    after = r.kind === 'ok' ? r.bytes : null;
+  }
   if (after && isBinary(after)) return `${f.rel}: binary file: line attribution skipped`;
   const afterText = after ? after.toString('utf8') : '';
   const original = ev.originals?.get(file!);

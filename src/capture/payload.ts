@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { PayloadError } from '../agents/adapter.js';
+import { limits, mb } from '../guard/limits.js';
 import { gitSpoolComplete, type SpoolEntry } from '../spool/spool.js';
 
-const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 /** How long a spool file must stay untouched before an incomplete one is judged as it is. */
 export const SETTLE_MS = 1000;
 
@@ -21,7 +21,7 @@ export async function readAgentPayload(entry: SpoolEntry): Promise<unknown> {
   const event = agentEventName(entry);
   for (;;) {
     const st = fs.statSync(entry.file);
-    if (st.size > MAX_PAYLOAD_BYTES) throw new PayloadError(`${event}: payload of ${st.size} bytes is over the limit`);
+    if (st.size > limits().payloadBytes) throw new PayloadError(`${event}: payload of ${mb(st.size)} is over the ${mb(limits().payloadBytes)} cap (TRACE_MAX_PAYLOAD_BYTES)`);
     const settled = Date.now() - st.mtimeMs >= SETTLE_MS;
     const complete = !edit || fs.existsSync(entry.doneFile);
     if (st.size > 0 && (complete || settled)) {

@@ -9,6 +9,9 @@ import { git, readObjects } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { ProvenanceStore } from '../store/provenance.js';
 import { TreeWatcher, type TreeChange } from './watch.js';
+import { limits } from '../guard/limits.js';
+import { readRegular } from '../guard/regular-file.js';
+import { workTreeFile } from '../guard/work-tree-path.js';
 
 /** An agent tool call in progress: changes in its time window are the agent's. */
 interface ToolWindow {
@@ -30,7 +33,6 @@ export interface ShellChange {
 const CATCH_UP_MS = 150;
 const UNLINK_SLACK_MS = 1000;
 const WINDOW_KEEP_MS = 60_000;
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const RENAME_MIN_SHARED = 0.5;
 
 /**
@@ -124,7 +126,7 @@ export class ShellTracker {
       const headLines = head && !isBinary(head) ? splitLines(head.toString('utf8')) : null;
       before.set(rel, this.provenance.get(win.top, rel) ?? (headLines ? { lines: headLines, labels: headLines.map(() => BASE), removed: [] } : null));
       const file = path.join(win.top, rel);
-      const text = readText(file);
+      const text = readText(win.top, rel);
       if (text === null && fs.existsSync(file)) skipped.push(rel);
       else after.set(rel, text);
     });
@@ -215,7 +217,8 @@ export class ShellTracker {
   }
 
   async observeHuman(top: string, rel: string): Promise<void> {
-    const content = readText(path.join(top, rel));
+    const content = readText(top, rel);
+    if (content === null && fs.existsSync(path.join(top, rel))) return; // there, but not a text file to diff (past the cap, binary, a pipe)
     const prov = this.provenance.get(top, rel);
     if (prov) {
       // a file that went away keeps its agent lines dormant: a stash pop or a move brings them back
@@ -248,16 +251,16 @@ export class ShellTracker {
   }
 }
 
-/** A text file's lines, or null when it is gone, binary or too large to diff. */
-function readText(file: string): string[] | null {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return null;
-    const buf = fs.readFileSync(file);
-    return isBinary(buf) ? null : splitLines(buf.toString('utf8'));
-  } catch {
-    return null;
-  }
+/**
+ * A work-tree text file's lines, or null when it is gone, binary, too large to diff, not a regular file
+ * or reached through a symlink (never opened blocking, never read outside the tree).
+ */
+function readText(top: string, rel: string): string[] | null {
+  const f = workTreeFile(top, path.join(top, rel));
+  if ('skip' in f) return null;
+  const r = readRegular(f.abs, { maxBytes: limits().snapshotBytes, within: top });
+  if (r.kind !== 'ok') return null;
+  return isBinary(r.bytes) ? null : splitLines(r.bytes.toString('utf8'));
 }
 
 /** The removed file a new file most likely is (a move): the one sharing most lines, if at least half. */

@@ -1,4 +1,5 @@
 import { git } from './run.js';
+import { limits } from '../guard/limits.js';
 
 /** How a path changed in one diff. */
 export type FileStatus = 'created' | 'modified' | 'deleted' | 'renamed';
@@ -27,7 +28,8 @@ const DIFF_FLAGS = ['-M', '--no-color', '--no-ext-diff', '--no-textconv', '--ign
 export async function diffFiles(cwd: string, from: string, to: DiffTarget): Promise<FileDiff[]> {
   const range = 'commit' in to ? [from, to.commit] : ['--cached', from];
   const env = 'index' in to && to.indexFile ? { GIT_INDEX_FILE: to.indexFile } : undefined;
-  const out = await git(cwd, ['diff', '--raw', '-z', '--no-abbrev', '--patch', '--unified=0', ...DIFF_FLAGS, ...range], { env });
+  // a file past the snapshot cap counts as binary: git computes no patch for it, none is buffered here
+  const out = await git(cwd, ['-c', `core.bigFileThreshold=${limits().snapshotBytes}`, 'diff', '--raw', '-z', '--no-abbrev', '--patch', '--unified=0', ...DIFF_FLAGS, ...range], { env });
   const split = out.indexOf('\0\0');
   const entries = parseRaw(split < 0 ? out : out.slice(0, split + 1));
   const hunks = parsePatch(split < 0 ? '' : out.slice(split + 2));

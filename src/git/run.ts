@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TraceError } from '../errors.js';
+import { limits } from '../guard/limits.js';
 
 let execaModule: Promise<typeof import('execa')> | undefined;
 
@@ -78,24 +79,52 @@ export async function repoTop(dir: string): Promise<string | null> {
   return out.trim() || null;
 }
 
-/** Reads many objects at once through `git cat-file --batch`; null for a missing object. */
-export async function readObjects(cwd: string, specs: string[], env?: Record<string, string | undefined>): Promise<(Buffer | null)[]> {
+/**
+ * Reads many objects at once through `git cat-file --batch`; null for a missing object, and for one
+ * larger than `maxBytes` (default the snapshot cap): its bytes stream past unkept, so a huge blob never
+ * sits in the daemon's memory.
+ */
+export async function readObjects(cwd: string, specs: string[], env?: Record<string, string | undefined>, maxBytes = limits().snapshotBytes): Promise<(Buffer | null)[]> {
   if (specs.length === 0) return [];
-  const out = await gitBuffer(cwd, ['cat-file', '--batch'], { input: specs.join('\n') + '\n', env });
+  const { execa } = await loadExeca();
+  const sub = execa('git', ['cat-file', '--batch'], {
+    cwd, env: { ...cleanGitEnv(), ...env }, extendEnv: false, input: specs.join('\n') + '\n', reject: false, buffer: false, encoding: 'buffer',
+  });
   const result: (Buffer | null)[] = [];
-  let pos = 0;
-  for (let k = 0; k < specs.length; k++) {
-    const nl = out.indexOf(10, pos);
-    const header = out.subarray(pos, nl).toString();
-    pos = nl + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-      result.push(null);
-      continue;
+  let header = Buffer.alloc(0);
+  let body: { size: number; left: number; parts: Buffer[] | null } | null = null;
+  for await (const piece of sub.stdout as AsyncIterable<Uint8Array>) {
+    let chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    while (chunk.length > 0) {
+      if (body) {
+        const n = Math.min(body.left, chunk.length);
+        body.parts?.push(chunk.subarray(0, n));
+        body.left -= n;
+        chunk = chunk.subarray(n);
+        if (body.left === 0) {
+          result.push(body.parts ? Buffer.concat(body.parts).subarray(0, body.size) : null);
+          body = null;
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        header = Buffer.concat([header, chunk]);
+        break;
+      }
+      const line = Buffer.concat([header, chunk.subarray(0, nl)]).toString();
+      header = Buffer.alloc(0);
+      chunk = chunk.subarray(nl + 1);
+      if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
+        result.push(null);
+        continue;
+      }
+      const size = Number(line.split(' ')[2]);
+      body = { size, left: size + 1, parts: size <= maxBytes ? [] : null }; // + the newline after the object
     }
-    const size = Number(header.split(' ')[2]);
-    result.push(Buffer.from(out.subarray(pos, pos + size)));
-    pos += size + 1;
   }
+  await sub;
+  while (result.length < specs.length) result.push(null);
   return result;
 }
 
@@ -119,7 +148,7 @@ function workTreeBlob(file: string, oid: string): Buffer | null {
   if (!algo || /^0+$/.test(oid)) return null;
   try {
     const st = fs.lstatSync(file);
-    if (!st.isFile()) return null;
+    if (!st.isFile() || st.size > limits().snapshotBytes) return null;
     const bytes = fs.readFileSync(file);
     const id = createHash(algo).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
     return id === oid ? bytes : null;

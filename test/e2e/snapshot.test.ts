@@ -66,7 +66,7 @@ describe('the edit hook snapshot', () => {
       expect(fs.existsSync(path.join(blobs(t), key))).toBe(false);
       expect(fs.existsSync(path.join(blobs(t), `${key}.done`))).toBe(true);
     }
-    expect(t.hookLog().slice(-3).map((l) => l.split(' ').slice(3).join(' '))).toEqual(['Write ', ' snapshot-failed', 'Write no-path']);
+    expect(t.hookLog().slice(-3).map((l) => l.split(' ').slice(3).join(' '))).toEqual(['Write ', 'Write not-a-regular-file:skipped', 'Write no-path']);
     expect(fs.existsSync(path.join(t.repo, '.git', 'chainloop-trace', 'ai-pending'))).toBe(true);
   });
 
@@ -114,6 +114,6 @@ describe('the edit hook snapshot', () => {
     fs.rmSync(blobs(t), { recursive: true });
     const { key, payload } = preToolUse(t, 'Edit', file); // asserts status 0 and no output
     expect(fs.readFileSync(path.join(t.traceHome, 'spool', 'new', `${key}.json`), 'utf8')).toBe(payload);
-    expect(t.hookLog().at(-1)).toMatch(/ claude PreToolUse +snapshot-failed$/);
+    expect(t.hookLog().at(-1)).toMatch(/ claude PreToolUse Edit snapshot-failed$/);
   });
 });
