@@ -104,12 +104,20 @@ trace_tokens() {
 trace_spool() {
   umask 077 # a pre-push event may carry tokens; nothing else is written after this
   trace_sp="$trace_home/spool"
+  # state of this user's only (see hook.sh); the node fallback then says why and what to do
+  for trace_d in "$trace_home" "$trace_sp" "$trace_sp/new"; do
+    if [ -h "$trace_d" ] || { [ -e "$trace_d" ] && [ ! -O "$trace_d" ]; }; then
+      printf '%s git %s TRACE_HOME-not-owned:refused(%s)\n' "$$" "$trace_name" "$trace_d" 2>/dev/null >> "$trace_dir/log.txt"
+      return 1
+    fi
+  done
   [ -d "$trace_sp/new" ] || mkdir -p "$trace_sp/new" "$trace_sp/blobs" 2>/dev/null || return 1
   { read -r trace_seq < "$trace_sp/seq"; } 2>/dev/null
   case $trace_seq in '' | *[!0-9]*) trace_seq=0 ;; esac
   trace_seq=$((trace_seq + 1))
-  echo "$trace_seq" 2>/dev/null > "$trace_sp/seq"
+  echo "$trace_seq" 2>/dev/null >| "$trace_sp/seq"
   trace_id="$trace_seq-$$-git-$trace_name"
+  set -C # never replace an existing file, nor follow a symlink to one
   {
     printf 'ai-trace-git 1\nhook %s\nrepo %s\ngitdir %s\n' "$trace_name" "$PWD" "$trace_gd"
     for trace_a in "$@"; do printf 'arg %s\n' "$trace_a"; done
@@ -120,7 +128,8 @@ trace_spool() {
       while IFS= read -r trace_l || [ -n "$trace_l" ]; do printf '%s\n' "$trace_l"; done
     fi
     printf -- '-- end\n'
-  } 2>/dev/null > "$trace_sp/new/$trace_id.git" || return 1
+  } 2>/dev/null > "$trace_sp/new/$trace_id.git" || { set +C; return 1; }
+  set +C
   printf '%s git %s\n' "$trace_seq-$$" "$trace_name" 2>/dev/null >> "$trace_dir/log.txt"
   # the daemon ingests the spool; start it in the background if it is not there
   [ -S "$trace_sock" ] || (node "$trace_root/bin/trace.js" daemon start >/dev/null 2>&1 &)

@@ -10,6 +10,7 @@ export const TRACE_ERROR_CODES = [
   'VERIFY_FAILED',
   'DELIVERY_FAILED',
   'UNSUPPORTED',
+  'STATE_NOT_OWNED',
   'INTERNAL',
 ] as const;
 

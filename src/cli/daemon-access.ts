@@ -2,6 +2,7 @@ import { connect, type DaemonClient } from '../client/client.js';
 import type { Recorder } from '../capture/recorder.js';
 import { tracePaths, type TracePaths } from '../paths.js';
 import type { CliContext } from './context.js';
+import { checkOwnState } from '../guard/home.js';
 
 /** Runs `viaDaemon` against the daemon (started on demand); when it cannot start, `local` on the database. */
 export async function withDaemon<T>(
@@ -10,6 +11,7 @@ export async function withDaemon<T>(
   local?: (rec: Recorder, paths: TracePaths) => Promise<T>,
 ): Promise<T> {
   const paths = tracePaths(ctx.env);
+  checkOwnState(paths); // never fall back to a database in a folder that is not the user's own
   let client: DaemonClient | null = null;
   try {
     client = await connect(paths);

@@ -29,6 +29,8 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
     }
   } catch (err) {
     await hookLog(repo, `git commit-msg error ${(err as Error).message.replace(/\s+/g, ' ')}`);
+    // state that is not the user's own: say so where the user looks, the commit still goes through
+    if ((err as { code?: string }).code === 'STATE_NOT_OWNED') ctx.stderr(`ai-trace: ${(err as Error).message} (this commit gets no trailer)\n`);
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { checkOwnState } from '../guard/home.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -77,6 +78,7 @@ export class DaemonClient {
 /** A client to a running daemon, started on demand (and restarted when it is older than this CLI). */
 export async function connect(paths: TracePaths, options: { start?: boolean } = {}): Promise<DaemonClient | null> {
   checkSocketPath(paths.socket);
+  checkOwnState(paths);
   const client = new DaemonClient(paths);
   let hello = await client.hello();
   if (!hello) hello = await busyDaemon(paths, client);
