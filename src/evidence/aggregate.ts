@@ -2,6 +2,7 @@ import { attributeFile, summarize, type CodeChanges, type FileChange } from '../
 import { isBinary, splitLines } from '../attribution/lines.js';
 import { diffFiles, emptyTree } from '../git/diff.js';
 import { readObjects } from '../git/run.js';
+import { orderByAncestry } from '../git/topo.js';
 import type { CommitRecord, CommitStore } from '../store/commits.js';
 
 /**
@@ -9,9 +10,12 @@ import type { CommitRecord, CommitStore } from '../store/commits.js';
  * from the first commit's parent to the last commit, each line labelled as the newest of these commits
  * that changed its file recorded it. Agent-removed line counts are summed over the commits.
  */
-export async function aggregateCodeChanges(repo: string, records: CommitRecord[], commits: CommitStore): Promise<CodeChanges> {
-  if (records.length === 0) return summarize([]);
-  if (records.length === 1) return records[0]!.codeChanges;
+export async function aggregateCodeChanges(repo: string, given: CommitRecord[], commits: CommitStore): Promise<CodeChanges> {
+  if (given.length === 0) return summarize([]);
+  if (given.length === 1) return given[0]!.codeChanges;
+  // first and last by ancestry, whatever order the caller had them in (dates tie within a second)
+  const bySha = new Map(given.map((r) => [r.sha, r]));
+  const records = (await orderByAncestry(repo, given.map((r) => r.sha))).map((sha) => bySha.get(sha)!);
   const first = records[0]!;
   const last = records[records.length - 1]!;
   const diffs = await diffFiles(repo, first.parent ?? (await emptyTree(repo)), { commit: last.sha });

@@ -1,4 +1,5 @@
 import { git } from '../git/run.js';
+import { orderByAncestry } from '../git/topo.js';
 import type { DB } from '../store/db.js';
 
 /** One `<local ref> <local sha> <remote ref> <remote sha>` line git gives pre-push. */
@@ -58,11 +59,7 @@ async function isAncestor(repo: string, a: string, b: string): Promise<boolean> 
   return base.trim() === a;
 }
 
-/** Oldest first by commit date. */
-async function orderByHistory(repo: string, shas: string[]): Promise<string[]> {
-  if (shas.length < 2) return shas;
-  const set = new Set(shas);
-  const out = await git(repo, ['rev-list', '--reverse', '--no-walk=sorted', ...shas], { allowFailure: true });
-  const ordered = out.split('\n').filter((s) => set.has(s));
-  return ordered.length === shas.length ? ordered : shas;
+/** Oldest first by ancestry (commits of one second keep their real order). */
+function orderByHistory(repo: string, shas: string[]): Promise<string[]> {
+  return orderByAncestry(repo, shas);
 }
