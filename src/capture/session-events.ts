@@ -8,6 +8,8 @@ import { afterShell } from './shell-events.js';
 import { recordUnhookedCommits } from './unhooked-commits.js';
 import type { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
+import { ensureGitHooks } from '../install/auto-hooks.js';
+import { packageRoot } from '../paths.js';
 
 const MAX_WARNINGS = 50;
 
@@ -20,7 +22,12 @@ export interface SessionEventDeps {
   watchTrees: boolean;
   /** Records a commit no git hook reported (see unhooked-commits.ts); absent: not looked for. */
   recordCommit?: (repo: string, sha: string) => Promise<{ sessions: string[] }>;
+  /** TRACE_HOME (where `trace uninstall` opts a clone out of automatic git hooks). */
+  home?: string;
 }
+
+/** Work trees whose git hooks this process has already looked at. */
+const hooksChecked = new Set<string>();
 
 /** Applies one internal event to its session; returns a note when part of it was skipped. */
 export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdapter, ev: TraceEvent): Promise<string | undefined> {
@@ -33,7 +40,15 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
   if (ev.ts < s.startedAt) s.startedAt = ev.ts;
   if (ev.model && !s.model) s.model = ev.model;
   if (ev.agentVersion && !s.agentVersion) s.agentVersion = ev.agentVersion;
-  if (top && deps.watchTrees) await shell.watch(top);
+  if (top && deps.watchTrees) {
+    if (!hooksChecked.has(top) && deps.home) {
+      hooksChecked.add(top);
+      // a teammate's clone of a traced repository: its git hooks, before any commit is answered
+      const done = await ensureGitHooks(top, packageRoot, deps.home).catch((err: Error) => `git hooks not installed: ${err.message}`);
+      if (done) deps.log.info({ repo: top, note: done }, 'git hooks');
+    }
+    await shell.watch(top);
+  }
   const at = ev.atMs ?? Date.parse(ev.ts);
   const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
   const files = ev.files ?? [];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setOptOut } from '../install/auto-hooks.js';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import type { AgentAdapter } from '../agents/adapter.js';
@@ -7,7 +8,7 @@ import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYm
 import { asTraceError, TraceError } from '../errors.js';
 import { BACKUP_SUFFIX, locateRepo, OWN_HOOKS_DIR, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot, tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 
 /** Every agent flag `trace init` knows: the planned ones and any registered adapter's. */
@@ -73,6 +74,7 @@ export const init: Command = async (args, ctx) => {
       return 0;
     }
     installFiles(repo.commonDir, changes);
+    setOptOut(tracePaths(ctx.env).home, repo.commonDir, false);
     printSummary(repo, changes, options, ctx);
     return 0;
   } catch (err) {

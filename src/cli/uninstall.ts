@@ -13,6 +13,8 @@ import {
   type RestoreActionType,
   type Stripper,
 } from '../install/manifest.js';
+import { setOptOut } from '../install/auto-hooks.js';
+import { tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 
 const USAGE = 'usage: trace uninstall [--yes]';
@@ -68,6 +70,7 @@ export async function runUninstall(args: string[], ctx: CliContext, interactive:
       }
     }
     applyRestore(repo.commonDir, manifest, actions);
+    setOptOut(tracePaths(ctx.env).home, repo.commonDir, true); // the daemon does not put the git hooks back on the next agent event
     const lines = actions.map((a) => `  ${display(repo, a.path)}: ${a.reason}`);
     ctx.stdout(`trace uninstall: removed ai-trace from ${repo.top}\n${lines.join('\n')}\n`);
     const kept = actions.filter((a) => a.action === 'strip' || a.action === 'keep');

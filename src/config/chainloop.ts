@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRegular } from '../guard/regular-file.js';
 import YAML, { isMap, isPair, isScalar, type Document } from 'yaml';
 import { parseDestinations as parseDestinationList, type DestinationConfig } from '../deliver/destination.js';
 import { TraceError } from '../errors.js';
@@ -42,13 +43,10 @@ export function findRepoConfigFile(repoRoot: string): string | null {
 export function loadRepoConfig(repoRoot: string): RepoConfig | null {
   const file = findRepoConfigFile(repoRoot);
   if (!file) return null;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw invalid(file, `cannot be read (${(err as Error).message})`);
-  }
-  return parseRepoConfig(text, path.basename(file));
+  // never blocking: a named pipe or a device in the repository's place is refused, not read
+  const r = readRegular(file, { maxBytes: 1024 * 1024 });
+  if (r.kind !== 'ok') throw invalid(file, r.kind === 'skip' ? `cannot be read (${r.reason})` : 'cannot be read (gone)');
+  return parseRepoConfig(r.bytes.toString('utf8'), path.basename(file));
 }
 
 /** Validates config text; `name` is the file name used in error messages. */

@@ -1,0 +1,68 @@
+/**
+ * Issue 11, nothing silently unattested: a teammate clones a traced repository (`.chainloop.yml` and
+ * `.claude/settings.json` committed) and never runs `trace init`. The first agent event gets the git
+ * hooks installed there by the daemon, exactly as init would (recorded for `trace uninstall`); the
+ * teammate's first AI commit carries the trailer. After `trace uninstall` they stay away.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isManagedHook } from '../../src/git/hooks-install.js';
+import { RepoPool } from '../helpers/repo.js';
+import { addBareRemote } from '../push/helpers.js';
+
+const pool = new RepoPool();
+afterEach(() => pool.cleanupAll());
+
+const ours = (repo: string, hook: string) => {
+  const f = path.join(repo, '.git', 'hooks', hook);
+  return fs.existsSync(f) && isManagedHook(fs.readFileSync(f, 'utf8'));
+};
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("a teammate's fresh clone", () => {
+  it('gets its git hooks from the first agent event; the first AI commit carries the trailer', async () => {
+    const lead = pool.create({ files: { 'README.md': '# r\n' } });
+    const bare = addBareRemote(lead);
+    const mate = pool.create({ init: false });
+    mate.git('remote', 'add', 'origin', bare);
+    mate.git('fetch', '-q', 'origin');
+    mate.git('reset', '-q', '--hard', 'origin/main');
+    // a hook of the teammate's own, which must keep running first
+    fs.writeFileSync(path.join(mate.repo, '.git', 'hooks', 'commit-msg'), '#!/bin/sh\necho mine >> "$(git rev-parse --git-dir)/mine.log"\n', { mode: 0o755 });
+    expect(fs.existsSync(path.join(mate.repo, '.git', 'chainloop-trace'))).toBe(false);
+
+    const s = mate.session();
+    s.start();
+    s.prompt('write the greeting');
+    await until('the git hooks', () => ours(mate.repo, 'prepare-commit-msg') && ours(mate.repo, 'commit-msg') && ours(mate.repo, 'post-commit') && ours(mate.repo, 'pre-push'));
+    expect(fs.readFileSync(path.join(mate.repo, '.git', 'hooks', 'commit-msg.chainloop-backup'), 'utf8')).toContain('echo mine');
+    expect(mate.daemonLog()).toMatch(/installed the git hooks in .*\.git\/hooks/);
+    s.write('greet.js', 'export const greet = () => "hi";\n');
+    s.stop();
+    const sha = mate.commitAll('greeting');
+    expect(mate.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(fs.readFileSync(path.join(mate.repo, '.git', 'mine.log'), 'utf8')).toBe('mine\n');
+    expect(mate.show(sha).code_changes).toMatchObject({ ai_lines_added: 1, human_lines_added: 0 });
+
+    // uninstall restores the teammate's hook, and the next agent event does not put ours back
+    const u = mate.trace('uninstall', '--yes');
+    expect(u.code, u.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(mate.repo, '.git', 'hooks', 'commit-msg'), 'utf8')).toContain('echo mine');
+    mate.stopDaemon();
+    const again = mate.session();
+    again.start();
+    again.prompt('more');
+    expect(mate.trace('status').code).toBe(0); // the daemon has taken the events in
+    await until('the spool to drain', () => mate.spoolFiles('new').length === 0);
+    expect(ours(mate.repo, 'commit-msg')).toBe(false);
+    expect(fs.existsSync(path.join(mate.repo, '.git', 'hooks', 'pre-push'))).toBe(false);
+  });
+});
