@@ -8,6 +8,8 @@ import { fileLogger } from '../src/log/logger.js';
 import { readPidFile, runningDaemonPid } from '../src/client/daemon-pid.js';
 import { checkSocketPath, tracePaths } from '../src/paths.js';
 import { buildServer } from '../src/server/build.js';
+import { checkOwnState } from '../src/guard/home.js';
+import { HealthMonitor } from '../src/health/monitor.js';
 import { ensureSpool } from '../src/spool/spool.js';
 import { openDatabase } from '../src/store/db.js';
 import { VERSION } from '../src/version.js';
@@ -20,6 +22,7 @@ const BACKLOG_GC = 500;
 async function main(): Promise<void> {
   const paths = tracePaths();
   checkSocketPath(paths.socket);
+  checkOwnState(paths);
   fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(paths.home, 0o700);
   fs.chmodSync(paths.runDir, 0o700);
@@ -36,11 +39,15 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   let socketIno = 0;
   const push = wirePush({ db, recorder, paths, log });
+  const health = new HealthMonitor(paths, recorder.sessions);
+  recorder.onDiskFull = (err) => health.diskFull(err);
+  recorder.onDrained = () => health.diskOk();
   const app = buildServer({
     recorder, paths, log, version: VERSION, startedAt, touch,
     requestShutdown: (reason) => void shutdown(reason),
     plugins: push.routes,
     pushes: push.list,
+    warnings: () => health.warnings(),
   });
 
   // after (and during) a backlog, give memory back now rather than whenever V8 next needs it
@@ -121,6 +128,7 @@ function inode(file: string): number {
 }
 
 main().catch((err: Error) => {
-  process.stderr.write(`ai-trace daemon failed to start: ${err.message}\n`);
+  const damaged = /malformed|not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(`${err.message} ${(err as { code?: string }).code ?? ''}`);
+  process.stderr.write(`ai-trace daemon failed to start: ${err.message}${damaged ? ' (the database is damaged: run `trace doctor`)' : ''}\n`);
   process.exit(1);
 });

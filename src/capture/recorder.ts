@@ -21,6 +21,8 @@ import { applyTraceEvent } from './session-events.js';
 import { checkpointShells } from './shell-events.js';
 import { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
+import { AttemptCounter, classifyFailure, MAX_ATTEMPTS } from '../guard/failures.js';
+import { limits, mb } from '../guard/limits.js';
 
 export type { GitEventSink } from './git-events.js';
 
@@ -49,6 +51,11 @@ export class Recorder implements CaptureState {
   pushSink: GitEventSink | null = null;
   /** Called every BATCH events of a long backlog (the daemon collects garbage there). */
   afterBatch: (() => void) | null = null;
+  private readonly attempts = new AttemptCounter();
+  /** Told when an event cannot be applied for lack of space (the health monitor shows it). */
+  onDiskFull: ((error: string) => void) | null = null;
+  /** Told when the spool has been drained without error. */
+  onDrained: (() => void) | null = null;
 
   constructor(
     readonly db: DB,
@@ -99,6 +106,7 @@ export class Recorder implements CaptureState {
         }
       } while (this.again || listSpool(this.paths).length > 0);
       this.markers.settle();
+      this.onDrained?.();
       return total;
     })().finally(() => {
       this.draining = null;
@@ -115,7 +123,7 @@ export class Recorder implements CaptureState {
   applyEvent(ev: TraceEvent, adapter: AgentAdapter, provenance?: ProvenanceStore): Promise<string | undefined> {
     const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos, commits: this.commits } : this;
     return applyTraceEvent(
-      { state, shell: this.shell, log: this.log, watchTrees: this.watchTrees, recordCommit: (repo, sha) => this.recordCommit(repo, sha) },
+      { state, shell: this.shell, log: this.log, watchTrees: this.watchTrees, recordCommit: (repo, sha) => this.recordCommit(repo, sha), home: this.paths.home },
       adapter,
       ev,
     );
@@ -136,8 +144,22 @@ export class Recorder implements CaptureState {
         this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
       } else await this.applyAgent(entry);
       consume(entry);
+      this.attempts.done(entry.key);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      let reason = err instanceof Error ? err.message : String(err);
+      const kind = classifyFailure(err);
+      if (kind === 'disk-full') {
+        // nothing is lost: the entry and everything after it wait for space (the daemon retries)
+        this.onDiskFull?.(reason);
+        this.log.error({ spool: entry.key, err: reason }, 'TRACE_HOME is full: events wait in the spool');
+        throw err;
+      }
+      if (kind === 'transient' && !this.attempts.failed(entry.key)) {
+        this.log.warn({ spool: entry.key, err: reason }, 'spool entry failed; it is tried again');
+        throw err;
+      }
+      if (kind === 'transient') reason = `failed ${MAX_ATTEMPTS} times: ${reason}`;
+      this.attempts.done(entry.key);
       this.log.warn({ spool: entry.key, err: reason }, 'spool entry skipped');
       this.events.add({ spoolKey: entry.key, ts: entry.ts, agent: entry.agent, name: entry.event, note: `skipped: ${reason}` });
       deadLetter(this.paths, entry.file, reason);
@@ -155,7 +177,7 @@ export class Recorder implements CaptureState {
       this.events.add({ spoolKey: entry.key, ts: entry.ts, agent: adapter.name, name: agentEventName(entry), note: 'no event of interest' });
       return;
     }
-    const blob = fs.existsSync(entry.blobFile) ? fs.readFileSync(entry.blobFile) : undefined;
+    const blob = readSnapshot(entry);
     for (const [i, ev] of events.entries()) {
       ev.atMs ??= entry.atMs;
       const key = i === 0 ? entry.key : `${entry.key}#${i}`;
@@ -165,7 +187,8 @@ export class Recorder implements CaptureState {
         continue;
       }
       // the shim snapshots one file: the first the event names
-      if (i === 0 && blob && ev.files?.[0] && !ev.snapshots?.has(ev.files[0])) (ev.snapshots ??= new Map()).set(ev.files[0], blob);
+      if (i === 0 && typeof blob === 'string' && ev.files?.[0]) (ev.snapshotSkipped ??= new Map()).set(ev.files[0], blob);
+      else if (i === 0 && blob && ev.files?.[0] && !ev.snapshots?.has(ev.files[0])) (ev.snapshots ??= new Map()).set(ev.files[0], blob);
       const top = await this.repos.top(ev.cwd ?? ev.projectDir ?? '');
       await this.signals.apply('before', ev, payload, top);
       const note = await this.applyEvent(ev, adapter, this.signals.tap(this.provenance, ev, top));
@@ -174,4 +197,26 @@ export class Recorder implements CaptureState {
       if (note) this.log.info({ session: ev.sessionId, event: ev.agentEvent, note }, 'event noted');
     }
   }
+}
+
+/**
+ * An edit event's snapshot: its bytes, undefined when the shim took none (no file), or why it is not
+ * used: larger than the cap the shim copied with (it copies one byte more, so a file past the cap shows).
+ */
+function readSnapshot(entry: SpoolEntry): Buffer | undefined | string {
+  let size: number;
+  try {
+    size = fs.statSync(entry.blobFile).size;
+  } catch {
+    return undefined;
+  }
+  let cap = limits().snapshotBytes;
+  try {
+    const m = /^cap (\d+)/.exec(fs.readFileSync(entry.doneFile, 'utf8'));
+    if (m) cap = Math.min(cap, Number(m[1]));
+  } catch {
+    /* an older shim: no cap line */
+  }
+  if (size > cap) return `larger than the ${mb(cap)} snapshot cap (TRACE_MAX_SNAPSHOT_BYTES): line attribution skipped`;
+  return fs.readFileSync(entry.blobFile);
 }

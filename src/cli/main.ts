@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.js')).init,
   uninstall: async () => (await import('./uninstall.js')).uninstall,
   status: async () => (await import('./status.js')).status,
+  doctor: async () => (await import('./doctor.js')).doctor,
   show: async () => (await import('./show.js')).show,
   session: async () => (await import('./session.js')).session,
   log: async () => (await import('./log.js')).log,
@@ -35,6 +36,7 @@ usage: trace <command> [options]
                                           set up this repository for the agents named (default --claude)
   uninstall [--yes]                       restore every file init touched
   status [--json]                         daemon, sessions and pushes
+  doctor [--json]                         every check, with what to do (disk, database, hooks, unattested pushes)
   show [<commit>] [--json]                which lines of a commit an agent wrote
   session show <id> [--json]              one session as Chainloop evidence
   blame <file> [--rev R] [--json]         git blame with each line's AI or human origin

@@ -5,6 +5,7 @@ import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { shortTime, table } from './format.js';
 import { usage } from './usage.js';
+import { deadLetterWarning, diskWarning, formatWarning, type HealthWarning } from '../health/checks.js';
 
 /** `trace status [--json]`: the daemon, recent sessions and where every push stands. */
 export const status: Command = async (args, ctx) => {
@@ -19,12 +20,15 @@ export const status: Command = async (args, ctx) => {
       // the queue is durable: show where every push stands even without the daemon
       pushes: new (await import('../deliver/queue.js')).DeliveryQueue(rec.db).list({ limit: 100 }),
       spool: spoolCounts(paths),
+      warnings: [diskWarning(paths), deadLetterWarning(paths)].filter((w) => w !== null),
     }),
   );
   if (values.json) {
     ctx.stdout(JSON.stringify(r, null, 2) + '\n');
     return 0;
   }
+  for (const w of r.warnings ?? []) ctx.stdout(`${formatWarning(w as HealthWarning)}\n`);
+  if (r.warnings?.length) ctx.stdout('\n');
   ctx.stdout(r.daemon.running ? `daemon: running (pid ${r.daemon.pid}, version ${r.daemon.version})\n` : 'daemon: not running\n');
   if (r.spool.waiting || r.spool.dead) ctx.stdout(`spool: ${r.spool.waiting} waiting, ${r.spool.dead} dead-lettered\n`);
   ctx.stdout(`\nsessions (${r.sessions.length}):\n`);

@@ -53,4 +53,6 @@ export interface StatusResponse {
   sessions: StatusSession[];
   pushes: unknown[];
   spool: { waiting: number; dead: number };
+  /** What keeps ai-trace from recording or attesting right, with the fix (absent from older daemons). */
+  warnings?: { code: string; message: string; fix: string }[];
 }

@@ -28,6 +28,8 @@ export interface ServerDeps {
   touch?: () => void;
   /** Push rows for status (filled when the delivery queue is wired). */
   pushes?: () => unknown[];
+  /** Warnings for status: full disk, bypassed hooks, unattested commits… (see src/health). */
+  warnings?: () => Promise<NonNullable<import('../protocol/types.js').StatusResponse['warnings']>>;
 }
 
 /** Builds the daemon's HTTP API; it never listens by itself. */

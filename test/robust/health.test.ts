@@ -1,0 +1,102 @@
+/**
+ * Issue 11, nothing silent: a full TRACE_HOME filesystem (a 4 MB tmpfs; the tests run as root), a
+ * bypassed git hook (`core.hooksPath` set after init, hooks removed) and a damaged database show as
+ * warnings with what to do in `trace status` and `trace doctor`, and clear once fixed.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusResponse } from '../../src/protocol/types.js';
+import { RepoPool, type TestRepo } from '../helpers/repo.js';
+
+const pool = new RepoPool();
+const mounts: string[] = [];
+afterEach(() => {
+  try {
+    pool.cleanupAll();
+  } finally {
+    for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
+  }
+});
+
+const warnings = (t: TestRepo) => t.json<StatusResponse>('status').warnings ?? [];
+
+describe('warnings in trace status and trace doctor', () => {
+  it('a full TRACE_HOME filesystem: a warning and the fix, the hook log says what was not recorded; clear once space is back', async () => {
+    const t = pool.create({ files: { 'README.md': '# r\n' } });
+    const small = path.join(t.root, 'small');
+    fs.mkdirSync(small);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', small]).status).toBe(0);
+    mounts.push(small);
+    t.env.TRACE_HOME = path.join(small, 'trace');
+    expect(t.trace('status').code).toBe(0); // the daemon runs there, database and all
+    expect(warnings(t)).toEqual([]);
+
+    // fill it up
+    const filler = path.join(small, 'filler');
+    const fd = fs.openSync(filler, 'w');
+    try {
+      for (;;) fs.writeSync(fd, Buffer.alloc(64 * 1024, 1));
+    } catch (err) {
+      expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      fs.closeSync(fd);
+    }
+    const s = t.session();
+    s.start();
+    s.write('a.txt', 'agent line\n');
+    s.stop();
+    t.git('add', 'a.txt');
+    t.commit('made while TRACE_HOME is full');
+    expect(t.hookLog().some((l) => / (spool-write-failed|snapshot-failed)$/.test(l))).toBe(true);
+    const full = warnings(t);
+    expect(full.map((w) => w.code)).toContain('DISK_FULL');
+    const text = t.trace('status').stdout;
+    expect(text).toContain(`warning: the filesystem of TRACE_HOME (${t.env.TRACE_HOME}) is full`);
+    expect(text).toContain('fix: free space there');
+    const doctor = t.trace('doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain('is full');
+
+    fs.rmSync(filler);
+    const deadline = Date.now() + 20_000;
+    while (warnings(t).some((w) => w.code === 'DISK_FULL') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(warnings(t).map((w) => w.code)).not.toContain('DISK_FULL');
+  }, 180_000);
+
+  it('core.hooksPath set after init, hooks removed, a damaged database: warnings with the fix; trace init clears them', () => {
+    const t = pool.create({ files: { 'README.md': '# r\n' } });
+    const s = t.session();
+    s.start();
+    s.stop();
+    expect(warnings(t)).toEqual([]);
+    const ok = t.trace('doctor');
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain(`ok: git hooks of ${t.repo}`);
+
+    t.git('config', 'core.hooksPath', '.githooks');
+    const bypassed = t.trace('doctor');
+    expect(bypassed.code).toBe(1);
+    expect(bypassed.stdout).toContain(`git runs the hooks in ${path.join(t.repo, '.githooks')} (core.hooksPath), not ai-trace's in ${path.join(t.repo, '.git', 'hooks')}`);
+    expect(bypassed.stdout).toContain(`fix: run \`trace init\` in ${t.repo}`);
+    t.git('config', '--unset', 'core.hooksPath');
+    fs.rmSync(path.join(t.repo, '.git', 'hooks', 'pre-push'));
+    const removed = t.trace('doctor');
+    expect(removed.stdout).toContain("ai-trace's pre-push hook(s) are gone");
+    expect(t.trace('init').code).toBe(0);
+    expect(t.trace('doctor').code).toBe(0);
+
+    // a damaged database: named, with the way forward
+    t.stopDaemon();
+    const db = path.join(t.traceHome, 'trace.db');
+    for (const f of [`${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    const bytes = fs.readFileSync(db);
+    bytes.fill(0x5a, 4096, Math.min(bytes.length, 4096 * 3));
+    fs.writeFileSync(db, bytes);
+    const damaged = t.trace('doctor');
+    expect(damaged.code).toBe(1);
+    expect(damaged.stdout).toMatch(/the database .*trace\.db is damaged/);
+    expect(damaged.stdout).toContain('.damaged');
+  });
+});
