@@ -69,11 +69,15 @@ case $event:$flavor in
     # nothing to snapshot (`-o`: no snapshot was attempted, even if the tool turns out to edit)
     [ "$flavor" = other ] && id="$id-o"
     cat 2>/dev/null > "$spool/new/$id.json" || { rm -f "$spool/new/$id.json"; log spool-write-failed; }
-    # (after the event is written: the daemon clears the marker only once the spool is empty)
-    if [ "$flavor" = mark ] && [ -d "$gd/chainloop-trace" ]; then
-      true 2>/dev/null >| "$gd/chainloop-trace/ai-pending"
-      true 2>/dev/null >| "$gd/chainloop-trace/traced"
-    fi
+    # (after the event is written: the daemon clears the marker only once the spool is empty) an adapter's
+    # `mark` tools, and any other tool (a shell command above all: it may change files), make the commit
+    # hooks ask the daemon, whose answer covers every event spooled before the question
+    case $flavor:$event in mark:* | other:* | *:PreSkillShellCommand)
+      if [ -d "$gd/chainloop-trace" ]; then
+        true 2>/dev/null >| "$gd/chainloop-trace/ai-pending"
+        true 2>/dev/null >| "$gd/chainloop-trace/traced"
+      fi ;;
+    esac
     # a session starts: make sure the daemon runs (in the background), so it can watch the work tree
     case $flavor:$event in start:* | *:SessionStart)
       if [ "${TRACE_AUTOSTART-}" != 0 ] && [ ! -S "$home/run/daemon.sock" ]; then

@@ -26,6 +26,9 @@ export interface SessionEventDeps {
   home?: string;
 }
 
+/** Shell windows of skill commands (no after-event), by session: closed by the session's next event. */
+const openSkillShells = new Map<string, string[]>();
+
 /** Work trees whose git hooks this process has already looked at. */
 const hooksChecked = new Set<string>();
 
@@ -47,13 +50,19 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
       const done = await ensureGitHooks(top, packageRoot, deps.home).catch((err: Error) => `git hooks not installed: ${err.message}`);
       if (done) deps.log.info({ repo: top, note: done }, 'git hooks');
     }
-    await shell.watch(top);
+    await shell.watch(top, ev.atMs ?? Date.parse(ev.ts));
   }
   const at = ev.atMs ?? Date.parse(ev.ts);
   const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
   const files = ev.files ?? [];
   const notes: string[] = [];
   const note = (n: string | undefined) => n && notes.push(n);
+  // a skill's shell command (no after-event) ends by the session's next event
+  const skills = openSkillShells.get(ev.sessionId);
+  if (skills && top) {
+    openSkillShells.delete(ev.sessionId);
+    for (const key of skills) await afterShell(state, shell, s, top, key, at);
+  }
   switch (ev.name) {
     case 'prompt':
       s.prompts++;
@@ -79,6 +88,7 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
     case 'shell.before':
       countTool(s, ev);
       if (top) shell.open(callKey, { top, session: ev.sessionId, start: at });
+      if (top && ev.agentEvent === 'PreSkillShellCommand') openSkillShells.set(ev.sessionId, [callKey]);
       break;
     case 'shell.after':
       if (top) {

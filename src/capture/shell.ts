@@ -54,13 +54,13 @@ export class ShellTracker {
   ) {}
 
   /** Starts watching a work tree (first event of a session there); takes in files that are already dirty. */
-  async watch(top: string): Promise<void> {
+  async watch(top: string, asOf = Date.now()): Promise<void> {
     let w = this.watchers.get(top);
     if (!w) {
       w = new TreeWatcher(top, (c) => this.onChange(top, c));
       this.watchers.set(top, w);
       await w.start();
-      await this.observeDirty(top);
+      await this.observeDirty(top, asOf);
     }
     w.lastUsed = Date.now();
     await w.start();
@@ -111,6 +111,9 @@ export class ShellTracker {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.log.debug({ window: [win.start, end], changes: watcher.changesBetween(0, Date.now() + 1e9).slice(-20) }, 'bash window closed');
     const byPath = new Map<string, TreeChange>();
+    // the watcher began after the call did (the daemon was down or started late): what changed in the
+    // call's window is read from the files' times instead
+    if (watcher.startedAt > win.start) for (const c of await changedSince(win.top, win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end + UNLINK_SLACK_MS)) if (c.kind === 'unlink') byPath.set(c.rel, c);
     for (const rel of byPath.keys()) if (this.inEditWindow(win.top, rel, byPath.get(rel)!.at)) byPath.delete(rel);
@@ -240,13 +243,14 @@ export class ShellTracker {
     this.provenance.put(top, rel, firstSight(headLines, content));
   }
 
-  private async observeDirty(top: string): Promise<void> {
-    // --no-optional-locks: never take index.lock, or the user's own git command could fail on it
-    const out = await git(top, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
-    for (const entry of out.split('\0')) {
-      if (entry.length < 4) continue;
-      const rel = entry.slice(3);
-      if (!this.provenance.get(top, rel)) await this.observeHuman(top, rel);
+  /**
+   * Takes in files already dirty when watching begins, as a human's: only those last changed before
+   * `asOf` (the event that started the watch). A file changed later may be an agent's shell command
+   * whose events are still queued: its call's window judges it (see closeBash).
+   */
+  private async observeDirty(top: string, asOf: number): Promise<void> {
+    for (const c of await changedSince(top, 0, asOf)) {
+      if (!this.provenance.get(top, c.rel)) await this.observeHuman(top, c.rel);
     }
   }
 }
@@ -261,6 +265,29 @@ function readText(top: string, rel: string): string[] | null {
   const r = readRegular(f.abs, { maxBytes: limits().snapshotBytes, within: top });
   if (r.kind !== 'ok') return null;
   return isBinary(r.bytes) ? null : splitLines(r.bytes.toString('utf8'));
+}
+
+/**
+ * Dirty files of the work tree (`git status`, untracked included) whose last change (the later of
+ * mtime and ctime, as the watcher counts it) falls in [from, to] ms, with a few ms of slack.
+ */
+async function changedSince(top: string, from: number, to: number): Promise<TreeChange[]> {
+  // --no-optional-locks: never take index.lock, or the user's own git command could fail on it
+  const out = await git(top, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
+  const seen = Date.now();
+  const changes: TreeChange[] = [];
+  for (const entry of out.split('\0')) {
+    if (entry.length < 4) continue;
+    const rel = entry.slice(3);
+    try {
+      const st = fs.lstatSync(path.join(top, rel));
+      const at = Math.max(st.mtimeMs, st.ctimeMs);
+      if (at >= from - 5 && at <= to + 5) changes.push({ rel, kind: entry[1] === '?' || entry[0] === '?' ? 'add' : 'change', at, seen });
+    } catch {
+      if (entry[1] === 'D' || entry[0] === 'D') changes.push({ rel, kind: 'unlink', at: seen, seen });
+    }
+  }
+  return changes;
 }
 
 /** The removed file a new file most likely is (a move): the one sharing most lines, if at least half. */

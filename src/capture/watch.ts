@@ -26,6 +26,8 @@ export class TreeWatcher {
   private ignoredDirs = new Set<string>();
   private ready: Promise<void> | null = null;
   lastUsed = Date.now();
+  /** When watching began (ms): changes before it were not seen and must be reconstructed. */
+  startedAt = 0;
 
   constructor(
     readonly top: string,
@@ -34,6 +36,7 @@ export class TreeWatcher {
 
   start(): Promise<void> {
     if (this.ready) return this.ready;
+    this.startedAt = Date.now();
     this.ready = (async () => {
       const out = await git(this.top, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], { allowFailure: true }).catch(() => '');
       this.ignoredDirs = new Set(out.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));

@@ -12,7 +12,7 @@ export interface HealthWarning {
   fix: string;
 }
 
-/** Below this much free space under TRACE_HOME, events and answers may not be written. */
+/** Below this much free space under TRACE_HOME (or 5% of a smaller filesystem), events and answers may not be written. */
 export const MIN_FREE_BYTES = 32 * 1024 * 1024;
 
 /** The last time a write under TRACE_HOME failed for lack of space (set by the daemon), if recent. */
@@ -23,13 +23,15 @@ export interface DiskState {
 /** A full (or nearly full) filesystem under TRACE_HOME, or a recent write that failed for space. */
 export function diskWarning(paths: TracePaths, state: DiskState = {}): HealthWarning | null {
   let free: number | null = null;
+  let least = MIN_FREE_BYTES;
   try {
     const st = fs.statfsSync(paths.home);
     free = st.bavail * st.bsize;
+    least = Math.min(MIN_FREE_BYTES, (st.blocks * st.bsize) / 20); // a small filesystem: 5% of it
   } catch {
     /* not there yet */
   }
-  const full = free !== null && free < MIN_FREE_BYTES;
+  const full = free !== null && free < least;
   if (!full && !state.lastFull) return null;
   const what = full ? `only ${(free! / (1024 * 1024)).toFixed(1)} MB free` : `a write failed at ${state.lastFull!.at} (${state.lastFull!.error})`;
   return {

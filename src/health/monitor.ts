@@ -2,7 +2,7 @@ import type { SessionStore } from '../store/sessions.js';
 import type { TracePaths } from '../paths.js';
 import { deadLetterWarning, diskWarning, hookWarnings, type DiskState, type HealthWarning } from './checks.js';
 
-const REPO_CHECK_MS = 30_000;
+const REPO_CHECK_MS = 5_000;
 
 /** Extra checks the monitor runs (pushed commits without an attestation, commits without a trailer). */
 export type WarningSource = () => Promise<HealthWarning[]> | HealthWarning[];
@@ -10,7 +10,7 @@ export type WarningSource = () => Promise<HealthWarning[]> | HealthWarning[];
 /**
  * What `trace status` warns about, gathered by the daemon: a full disk under TRACE_HOME (seen by
  * statfs or by a failed write), dead-lettered events, repositories whose git hooks no longer run
- * (checked at most every 30 s per repository), and whatever the other sources report.
+ * (checked at most every 5 s per repository), and whatever the other sources report.
  */
 export class HealthMonitor {
   readonly disk: DiskState = {};

@@ -64,5 +64,5 @@ describe("a teammate's fresh clone", () => {
     await until('the spool to drain', () => mate.spoolFiles('new').length === 0);
     expect(ours(mate.repo, 'commit-msg')).toBe(false);
     expect(fs.existsSync(path.join(mate.repo, '.git', 'hooks', 'pre-push'))).toBe(false);
-  });
+  }, 180_000);
 });

@@ -20,6 +20,10 @@ function eventName(event: string, tool: string | undefined): TraceEventName {
       return 'prompt';
     case 'PreToolUse':
       return `${kind}.before`;
+    case 'PreSkillShellCommand':
+      // 2.1.332: a skill's inline shell command is about to run; no after-event follows (the
+      // session's next event closes its window)
+      return 'shell.before';
     case 'PostToolUse':
     case 'PostToolUseFailure':
       return `${kind}.after`;

@@ -15,13 +15,14 @@ export const CLAUDE_HOOK_EVENTS = [
   'StopFailure',
   'SubagentStop',
   'SessionEnd',
+  'PreSkillShellCommand', // 2.1.332 (older clients ignore a hook event they do not know)
 ] as const;
 
 /** One Claude Code event ai-trace hooks into. */
 export type ClaudeHookEvent = (typeof CLAUDE_HOOK_EVENTS)[number];
 
 /** Events whose matcher is tested against a tool name; only these get `"matcher": "*"`. */
-const TOOL_EVENTS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
+const TOOL_EVENTS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PreSkillShellCommand']);
 
 /** Seconds Claude Code waits for our hook before cancelling it. */
 const HOOK_TIMEOUT_SECONDS = 10;

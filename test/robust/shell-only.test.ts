@@ -1,0 +1,79 @@
+/**
+ * Issue 11, shell-made changes whatever the timing: a session that changes files only through its
+ * shell (a heredoc, a generator, `sed -i`), committed at once or after a while, gets exact labels and
+ * the trailer; with the daemon down while the shell commands ran (started afterwards by the commit),
+ * the changes are reconstructed from the files' times inside each call's window, never silently
+ * labelled human. Claude Code 2.1.332's PreSkillShellCommand counts as a shell command.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RepoPool, type TestRepo } from '../helpers/repo.js';
+
+const pool = new RepoPool();
+afterEach(() => pool.cleanupAll());
+
+const BASE = { 'README.md': '# r\n', 'src/config.txt': 'mode=debug\nlevel=1\n' };
+
+/** Every added line's label in a commit, per file: 'ai' or 'human'. */
+function labels(t: TestRepo, sha: string): Record<string, { ai: number; human: number }> {
+  const out: Record<string, { ai: number; human: number }> = {};
+  for (const f of t.show(sha).code_changes.files) out[f.path] = { ai: f.ai_lines_added, human: f.human_lines_added };
+  return out;
+}
+
+function shellSession(t: TestRepo, env: NodeJS.ProcessEnv = {}) {
+  const s = t.session(undefined, env);
+  s.start();
+  s.prompt('generate the files');
+  s.bash("cat > notes.md <<'EOF'\n# Notes\nfirst\nsecond\nEOF");
+  s.bash("sh -c 'for i in 1 2 3 4; do echo \"export const v$i = $i;\"; done' > gen.js");
+  s.bash("sed -i 's/mode=debug/mode=release/' src/config.txt");
+  s.stop();
+  return s;
+}
+
+const EXPECTED = { 'notes.md': { ai: 3, human: 0 }, 'gen.js': { ai: 4, human: 0 }, 'src/config.txt': { ai: 1, human: 0 } };
+
+describe('a session that changes files only through its shell', { timeout: 180_000 }, () => {
+  it('committed at once: exact labels and the trailer', () => {
+    const t = pool.create({ files: BASE });
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = shellSession(t);
+    const sha = t.commitAll('shell-made');
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(labels(t, sha)).toEqual(EXPECTED);
+  });
+
+  it('committed after a while: exact labels and the trailer', async () => {
+    const t = pool.create({ files: BASE });
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = shellSession(t);
+    await new Promise((r) => setTimeout(r, 2500));
+    const sha = t.commitAll('shell-made, later');
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(labels(t, sha)).toEqual(EXPECTED);
+  });
+
+  it('with the daemon down during the session: reconstructed when it comes back', () => {
+    const t = pool.create({ files: BASE });
+    // no daemon while the agent works (the hooks do not start one); the commit's hooks start it
+    const s = shellSession(t, { TRACE_AUTOSTART: '0' });
+    expect(t.daemonPid()).toBeNull();
+    t.write('human.txt', 'typed by a human\n');
+    const sha = t.commitAll('shell-made while the daemon was down');
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(labels(t, sha)).toEqual({ ...EXPECTED, 'human.txt': { ai: 0, human: 1 } });
+  });
+
+  it("a skill's inline shell command (PreSkillShellCommand) counts as the agent's", () => {
+    const t = pool.create({ files: BASE });
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = t.session();
+    s.start();
+    s.fire('PreSkillShellCommand', { tool_name: 'Bash', tool_input: { command: 'echo skill > skill.txt' }, command_name: 'gen', command_source: 'skill', invoked_by: 'skill' });
+    t.sh('echo made by a skill > skill.txt');
+    s.stop();
+    const sha = t.commitAll('skill-made');
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(labels(t, sha)).toEqual({ 'skill.txt': { ai: 1, human: 0 } });
+  });
+});
