@@ -8,7 +8,7 @@ import { afterShell } from './shell-events.js';
 import { recordUnhookedCommits } from './unhooked-commits.js';
 import type { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
-import { ensureGitHooks } from '../install/auto-hooks.js';
+import { ensureGitHooks } from './auto-hooks.js';
 import { packageRoot } from '../paths.js';
 
 const MAX_WARNINGS = 50;

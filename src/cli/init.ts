@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { setOptOut } from '../install/auto-hooks.js';
+import { setOptOut } from '../capture/auto-hooks.js';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import type { AgentAdapter } from '../agents/adapter.js';

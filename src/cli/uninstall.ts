@@ -13,7 +13,7 @@ import {
   type RestoreActionType,
   type Stripper,
 } from '../install/manifest.js';
-import { setOptOut } from '../install/auto-hooks.js';
+import { setOptOut } from '../capture/auto-hooks.js';
 import { tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 

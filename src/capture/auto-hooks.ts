@@ -3,7 +3,7 @@ import path from 'node:path';
 import { findRepoConfigFile, peekProjectName } from '../config/chainloop.js';
 import { readRegular } from '../guard/regular-file.js';
 import { isManagedHook, locateRepo, planGitHooks, GIT_HOOK_NAMES } from '../git/hooks-install.js';
-import { installFiles } from './manifest.js';
+import { installFiles } from '../install/manifest.js';
 
 /**
  * A teammate's clone of a traced repository (`.chainloop.yml` naming a project committed, `trace init`
