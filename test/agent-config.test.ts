@@ -10,6 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectAgentConfigs } from '../src/agent-config/collect.js';
 import { readMcp } from '../src/agent-config/mcp.js';
 import { redactText } from '../src/agent-config/redact.js';
+import { agentConfigSources, UNDECLARED_CONFIG_SOURCES } from '../src/agent-config/sources.js';
+import type { AgentAdapter } from '../src/agents/adapter.js';
+import { ADAPTERS } from '../src/agents/registry.js';
 import type { AgentConfigData } from '../src/attest/agent-config.js';
 import { validateAgentConfigData } from '../src/attest/verify.js';
 import { ROOT } from './helpers/repo.js';
@@ -123,14 +126,14 @@ describe('AI agent configuration material', () => {
     expect(JSON.stringify(by.codex)).not.toContain(MCP_ENV_VALUE);
     expect(decode(by.codex!.config_files[0]!.content)).toContain('DB_PASSWORD = "[STRIPPED]"');
     const gemini = by['gemini-cli']!;
-    expect(gemini.config_files.map((f) => f.path)).toEqual(['.gemini/settings.json', 'GEMINI.md']);
-    expect(decode(gemini.config_files[1]!.content)).toBe('# Rules\n'); // the link's target
+    expect(gemini.config_files.map((f) => f.path)).toEqual(['.gemini/settings.json', 'AGENTS.md', 'GEMINI.md']);
+    expect(decode(gemini.config_files.find((f) => f.path === 'GEMINI.md')!.content)).toBe('# Rules\n'); // the link's target
     expect(gemini.mcp_servers).toEqual([{ name: 's', url: 'http://127.0.0.1:9/mcp', disabled: true }]);
     expect(gemini.permissions).toEqual({ deny: ['run_shell_command'] });
 
     // an earlier commit: only what was there then
     const first = (await collectAgentConfigs({ repo: t.repo, rev: 'HEAD~1' })).materials.find((m) => m.data.agent.name === 'gemini-cli')!;
-    expect(first.data.config_files.map((f) => f.path)).toEqual(['.gemini/settings.json']);
+    expect(first.data.config_files.map((f) => f.path)).toEqual(['.gemini/settings.json', 'AGENTS.md']);
     expect(first.data.git_context?.commit_sha).toBe(t.git('rev-parse', 'HEAD~1').trim());
   });
 
@@ -140,6 +143,21 @@ describe('AI agent configuration material', () => {
     expect(r.text).toBe(`# ai-trace:allow-secret\nkey = "${GITHUB_TOKEN}"\nother = "[REDACTED:github]"\n`);
     expect(r.allowed).toBe(1);
     expect(r.redacted).toEqual([{ rule: 'github', line: 3 }]);
+  });
+
+  it("each adapter's configFiles declaration is what the collector reads for it; the table covers agents that declare none", () => {
+    const fake = { name: 'fake-agent', configFiles: [{ path: 'FAKE.md', kind: 'instructions' }, { path: '.fake/skills/', kind: 'skills', ext: ['.md'] }, { path: 'AGENTS.md', kind: 'instructions', shared: true }, { path: '.fake/mcp.json', kind: 'mcp', mcp: 'mcpServers-json' }] } as unknown as AgentAdapter;
+    const sources = agentConfigSources([fake]);
+    expect(sources[0]).toEqual({
+      agent: 'fake-agent',
+      own: [{ path: 'FAKE.md', kind: 'instruction' }, { under: '.fake/skills', kind: 'skill', ext: ['.md'] }, { path: '.fake/mcp.json', kind: 'configuration', mcp: 'mcpServers-json' }],
+      shared: [{ path: 'AGENTS.md', kind: 'instruction' }],
+    });
+    expect(sources.slice(1)).toEqual(UNDECLARED_CONFIG_SOURCES);
+    // every registered adapter that declares files is read from its declaration, not from the table
+    const declaring = ADAPTERS.filter((a) => a.configFiles.length > 0).map((a) => a.name);
+    expect(declaring).toContain('claude-code');
+    for (const name of declaring) expect(UNDECLARED_CONFIG_SOURCES.map((u) => u.agent)).not.toContain(name);
   });
 
   it('an MCP file that does not parse gives no servers and a reason, its text unchanged', () => {
@@ -176,5 +194,5 @@ describe('AI agent configuration material', () => {
     expect(data.config_files.map((f) => f.path)).toContain('.claude/settings.json');
     const v = t.trace('verify', '--commit', a.sha);
     expect(v.code, v.stderr).toBe(0);
-  });
+  }, 180_000); // a whole push, end to end: init, a session, commit, push, delivery, verify
 });

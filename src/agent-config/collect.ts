@@ -7,7 +7,7 @@ import { git, readObjects } from '../git/run.js';
 import { readMcp, type McpServer } from './mcp.js';
 import { redactStrings, redactText } from './redact.js';
 import { readPermissions, readSubagent, type Permissions, type Subagent } from './rules.js';
-import { AGENT_CONFIG_SOURCES, matchSpec, topLevelNames, type ConfigFileSpec } from './sources.js';
+import { agentConfigSources, matchSpec, topLevelNames, type AgentConfigSources, type ConfigFileSpec } from './sources.js';
 
 /** Files larger than this are left out of the material (with a warning): configuration is small. */
 export const MAX_CONFIG_FILE_BYTES = 512 * 1024;
@@ -47,8 +47,8 @@ interface TreeEntry {
   rel: string;
 }
 
-async function listTree(repo: string, commit: string): Promise<Map<string, TreeEntry>> {
-  const out = await git(repo, ['ls-tree', '-r', '-z', '-l', commit, '--', ...topLevelNames()], { allowFailure: true });
+async function listTree(repo: string, commit: string, sources: readonly AgentConfigSources[]): Promise<Map<string, TreeEntry>> {
+  const out = await git(repo, ['ls-tree', '-r', '-z', '-l', commit, '--', ...topLevelNames(sources)], { allowFailure: true });
   const entries = new Map<string, TreeEntry>();
   for (const rec of out.split('\0')) {
     const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(rec);
@@ -78,15 +78,16 @@ export async function collectAgentConfigs(opts: CollectOptions): Promise<AgentCo
   const commit = (await git(opts.repo, ['rev-parse', '--verify', '--quiet', `${opts.rev ?? 'HEAD'}^{commit}`], { allowFailure: true })).trim();
   if (!commit) return report;
   report.commit = commit;
-  const tree = await listTree(opts.repo, commit);
-  const present = AGENT_CONFIG_SOURCES.map((src) => {
+  const sources = agentConfigSources();
+  const tree = await listTree(opts.repo, commit, sources);
+  const present = sources.map((src) => {
     const files: [TreeEntry, ConfigFileSpec][] = [];
     for (const e of tree.values()) {
       const spec = matchSpec(src.own, e.rel) ?? matchSpec(src.shared, e.rel);
       if (spec) files.push([e, spec]);
     }
-    return { agent: src.agent, files: files.sort((a, b) => (a[0].rel < b[0].rel ? -1 : 1)) };
-  }).filter((a) => a.files.some(([e]) => matchSpec(AGENT_CONFIG_SOURCES.find((s) => s.agent === a.agent)!.own, e.rel)));
+    return { agent: src.agent, own: src.own, files: files.sort((a, b) => (a[0].rel < b[0].rel ? -1 : 1)) };
+  }).filter((a) => a.files.some(([e]) => matchSpec(a.own, e.rel)));
   if (present.length === 0) return report;
 
   const wanted = [...new Set(present.flatMap((a) => a.files.map(([e]) => e)))];

@@ -1,3 +1,6 @@
+import type { AgentAdapter, AgentConfigFile, AgentConfigKind } from '../agents/adapter.js';
+import { ADAPTERS } from '../agents/registry.js';
+
 /** Chainloop's classification of a configuration file (ai-agent-config 0.1 `config_files[].kind`). */
 export type ConfigKind = 'configuration' | 'instruction' | 'skill' | 'agent';
 
@@ -37,24 +40,11 @@ const AGENTS_MD: ConfigFileSpec[] = [
   { path: 'AGENTS.override.md', kind: 'instruction' },
 ];
 
-/** Per agent, by the names `data.agent.name` uses in session evidence. */
-export const AGENT_CONFIG_SOURCES: readonly AgentConfigSources[] = [
-  {
-    agent: 'claude-code',
-    own: [
-      { path: 'CLAUDE.md', kind: 'instruction' },
-      { path: 'CLAUDE.local.md', kind: 'instruction' },
-      { path: '.claude/CLAUDE.md', kind: 'instruction' },
-      { path: '.claude/settings.json', kind: 'configuration', permissions: 'claude-settings' },
-      { path: '.claude/settings.local.json', kind: 'configuration', permissions: 'claude-settings' },
-      { path: '.mcp.json', kind: 'configuration', mcp: 'mcpServers-json' },
-      { under: '.claude/rules', ext: md, kind: 'instruction' },
-      { under: '.claude/agents', ext: md, kind: 'agent' },
-      { under: '.claude/commands', ext: md, kind: 'skill' },
-      { under: '.claude/skills', kind: 'skill' },
-    ],
-    shared: [],
-  },
+/**
+ * The files of agents whose adapter does not declare its `configFiles` (yet): by the names `data.agent.name`
+ * uses in session evidence. An adapter's own declaration replaces its entry here.
+ */
+export const UNDECLARED_CONFIG_SOURCES: readonly AgentConfigSources[] = [
   {
     agent: 'cursor',
     own: [
@@ -65,30 +55,6 @@ export const AGENT_CONFIG_SOURCES: readonly AgentConfigSources[] = [
       { path: '.cursor/cli.json', kind: 'configuration' },
       { under: '.cursor/commands', ext: md, kind: 'skill' },
       { under: '.cursor/agents', ext: md, kind: 'agent' },
-    ],
-    shared: AGENTS_MD,
-  },
-  {
-    agent: 'gemini-cli',
-    own: [
-      { path: 'GEMINI.md', kind: 'instruction' },
-      { path: '.gemini/GEMINI.md', kind: 'instruction' },
-      { path: '.gemini/settings.json', kind: 'configuration', mcp: 'mcpServers-json', permissions: 'gemini-settings' },
-      { path: '.geminiignore', kind: 'configuration' },
-      { under: '.gemini/commands', ext: ['.toml'], kind: 'skill' },
-      { under: '.gemini/agents', ext: md, kind: 'agent' },
-      { under: '.gemini/skills', kind: 'skill' },
-    ],
-    shared: [],
-  },
-  {
-    agent: 'codex',
-    own: [
-      { path: '.codex/config.toml', kind: 'configuration', mcp: 'codex-toml', permissions: 'codex-toml' },
-      { path: '.codex/hooks.json', kind: 'configuration' },
-      { under: '.codex/prompts', ext: md, kind: 'skill' },
-      { under: '.codex/skills', kind: 'skill' },
-      { under: '.agents/skills', kind: 'skill' },
     ],
     shared: AGENTS_MD,
   },
@@ -124,14 +90,47 @@ export const AGENT_CONFIG_SOURCES: readonly AgentConfigSources[] = [
   },
 ];
 
+/** Chainloop's kind for an adapter's kind of configuration file. */
+const CHAINLOOP_KIND: Readonly<Record<AgentConfigKind, ConfigKind>> = {
+  instructions: 'instruction',
+  rules: 'instruction',
+  settings: 'configuration',
+  mcp: 'configuration',
+  hooks: 'configuration',
+  plugins: 'configuration',
+  skills: 'skill',
+  commands: 'skill',
+  agents: 'agent',
+};
+
+function specOf(f: AgentConfigFile): ConfigFileSpec {
+  const where = f.path.endsWith('/') ? { under: f.path.slice(0, -1) } : { path: f.path };
+  return {
+    ...where,
+    kind: CHAINLOOP_KIND[f.kind],
+    ...(f.ext ? { ext: [...f.ext] } : {}),
+    ...(f.mcp ? { mcp: f.mcp } : {}),
+    ...(f.permissions ? { permissions: f.permissions } : {}),
+  };
+}
+
+/** Every agent's configuration files: each registered adapter's declaration, the table above for the others. */
+export function agentConfigSources(adapters: readonly AgentAdapter[] = ADAPTERS): AgentConfigSources[] {
+  const declared = adapters
+    .filter((a) => a.configFiles.length > 0)
+    .map((a) => ({ agent: a.name, own: a.configFiles.filter((f) => !f.shared).map(specOf), shared: a.configFiles.filter((f) => f.shared).map(specOf) }));
+  const names = new Set(declared.map((d) => d.agent));
+  return [...declared, ...UNDECLARED_CONFIG_SOURCES.filter((u) => !names.has(u.agent))];
+}
+
 /** The spec a repository path matches, if any. */
 export function matchSpec(specs: readonly ConfigFileSpec[], rel: string): ConfigFileSpec | undefined {
   return specs.find((s) => (s.path !== undefined ? s.path === rel : rel.startsWith(`${s.under}/`) && (!s.ext || s.ext.some((e) => rel.endsWith(e)))));
 }
 
 /** The top-level names every agent's files live under (what `git ls-tree` is asked for). */
-export function topLevelNames(): string[] {
+export function topLevelNames(sources: readonly AgentConfigSources[]): string[] {
   const names = new Set<string>();
-  for (const a of AGENT_CONFIG_SOURCES) for (const s of [...a.own, ...a.shared]) names.add((s.path ?? s.under!).split('/')[0]!);
+  for (const a of sources) for (const s of [...a.own, ...a.shared]) names.add((s.path ?? s.under!).split('/')[0]!);
   return [...names].sort();
 }

@@ -140,4 +140,12 @@ export interface AgentConfigFile {
   /** Relative to the work tree's top. */
   readonly path: string;
   readonly kind: AgentConfigKind;
+  /** A folder: only names ending in one of these. */
+  readonly ext?: readonly string[];
+  /** Read by several agents (`AGENTS.md`): it alone does not make the agent configured in a repository. */
+  readonly shared?: boolean;
+  /** How MCP servers are written in it (`mcpServers` JSON map, OpenCode's `mcp`, Codex's `[mcp_servers]`). */
+  readonly mcp?: 'mcpServers-json' | 'opencode-json' | 'codex-toml';
+  /** How permission rules are written in it. */
+  readonly permissions?: 'claude-settings' | 'gemini-settings' | 'opencode-json' | 'codex-toml';
 }

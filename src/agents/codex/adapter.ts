@@ -51,8 +51,9 @@ export const codex: AgentAdapter = {
   usage,
   provider: 'openai',
   configFiles: [
-    { path: 'AGENTS.md', kind: 'instructions' },
-    { path: '.codex/config.toml', kind: 'settings' },
+    { path: 'AGENTS.md', kind: 'instructions', shared: true },
+    { path: 'AGENTS.override.md', kind: 'instructions', shared: true },
+    { path: '.codex/config.toml', kind: 'settings', mcp: 'codex-toml', permissions: 'codex-toml' },
     { path: '.codex/hooks.json', kind: 'hooks' },
     { path: '.codex/prompts/', kind: 'commands' },
     { path: '.codex/skills/', kind: 'skills' },

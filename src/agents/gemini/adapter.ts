@@ -50,8 +50,8 @@ export const geminiCli: AgentAdapter = {
   configFiles: [
     { path: 'GEMINI.md', kind: 'instructions' },
     { path: '.gemini/GEMINI.md', kind: 'instructions' },
-    { path: 'AGENTS.md', kind: 'instructions' },
-    { path: '.gemini/settings.json', kind: 'settings' },
+    { path: 'AGENTS.md', kind: 'instructions', shared: true },
+    { path: '.gemini/settings.json', kind: 'settings', mcp: 'mcpServers-json', permissions: 'gemini-settings' },
     { path: '.geminiignore', kind: 'settings' },
     { path: '.gemini/commands/', kind: 'commands' },
     { path: '.gemini/agents/', kind: 'agents' },
