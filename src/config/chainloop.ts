@@ -20,6 +20,8 @@ export interface RepoConfig {
   destinations?: Destination[];
   /** Policy settings, validated by the policy engine, not here. */
   policies?: unknown;
+  /** Session signals: `includeCommands: true` opts in to raw shell commands in the signals material. */
+  signals?: { includeCommands: boolean };
 }
 
 /** The keys `trace init` may set; undefined leaves a key as it is. */
@@ -74,6 +76,12 @@ export function parseRepoConfig(text: string, name: string): RepoConfig {
     config.destinations = parseDestinations(data.destinations, name);
   }
   if (data.policies !== undefined) config.policies = data.policies;
+  if (data.signals !== undefined && data.signals !== null) {
+    if (!isRecord(data.signals)) throw invalid(name, 'signals must be a mapping (signals: { includeCommands: true })');
+    const include = data.signals.includeCommands;
+    if (include !== undefined && typeof include !== 'boolean') throw invalid(name, 'signals.includeCommands must be true or false');
+    config.signals = { includeCommands: include === true };
+  }
   return config;
 }
 

@@ -33,7 +33,7 @@ export class SignalRecorder {
     if (cached && Date.now() - cached.at < CONFIG_TTL_MS) return cached.opts;
     let opts: SignalOptions = {};
     try {
-      const signals = (loadRepoConfig(top) as { signals?: { includeCommands?: unknown } } | null)?.signals;
+      const signals = loadRepoConfig(top)?.signals;
       opts = { includeCommands: signals?.includeCommands === true };
     } catch {
       // an invalid .chainloop.yml is reported elsewhere; signals keep the private default
