@@ -34,60 +34,11 @@ export interface AgentConfigSources {
   shared: ConfigFileSpec[];
 }
 
-const md = ['.md', '.mdc'];
-const AGENTS_MD: ConfigFileSpec[] = [
-  { path: 'AGENTS.md', kind: 'instruction' },
-  { path: 'AGENTS.override.md', kind: 'instruction' },
-];
-
 /**
  * The files of agents whose adapter does not declare its `configFiles` (yet): by the names `data.agent.name`
  * uses in session evidence. An adapter's own declaration replaces its entry here.
  */
 export const UNDECLARED_CONFIG_SOURCES: readonly AgentConfigSources[] = [
-  {
-    agent: 'cursor',
-    own: [
-      { path: '.cursorrules', kind: 'instruction' },
-      { under: '.cursor/rules', kind: 'instruction' },
-      { path: '.cursor/mcp.json', kind: 'configuration', mcp: 'mcpServers-json' },
-      { path: '.cursor/hooks.json', kind: 'configuration' },
-      { path: '.cursor/cli.json', kind: 'configuration' },
-      { under: '.cursor/commands', ext: md, kind: 'skill' },
-      { under: '.cursor/agents', ext: md, kind: 'agent' },
-    ],
-    shared: AGENTS_MD,
-  },
-  {
-    agent: 'copilot-cli',
-    own: [
-      { path: '.github/copilot-instructions.md', kind: 'instruction' },
-      { under: '.github/instructions', ext: ['.instructions.md'], kind: 'instruction' },
-      { under: '.github/hooks', ext: ['.json'], kind: 'configuration' },
-      { under: '.github/agents', ext: md, kind: 'agent' },
-      { under: '.github/prompts', ext: ['.prompt.md'], kind: 'skill' },
-      { under: '.github/skills', kind: 'skill' },
-    ],
-    shared: AGENTS_MD,
-  },
-  {
-    agent: 'opencode',
-    own: [
-      { path: 'opencode.json', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
-      { path: 'opencode.jsonc', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
-      { path: '.opencode/opencode.json', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
-      { path: '.opencode/opencode.jsonc', kind: 'configuration', mcp: 'opencode-json', permissions: 'opencode-json' },
-      { under: '.opencode/agent', ext: md, kind: 'agent' },
-      { under: '.opencode/agents', ext: md, kind: 'agent' },
-      { under: '.opencode/command', ext: md, kind: 'skill' },
-      { under: '.opencode/commands', ext: md, kind: 'skill' },
-      { under: '.opencode/plugin', kind: 'configuration' },
-      { under: '.opencode/plugins', kind: 'configuration' },
-      { under: '.opencode/skill', kind: 'skill' },
-      { under: '.opencode/skills', kind: 'skill' },
-    ],
-    shared: AGENTS_MD,
-  },
 ];
 
 /** Chainloop's kind for an adapter's kind of configuration file. */

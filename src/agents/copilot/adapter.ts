@@ -34,13 +34,13 @@ export const copilotCli: AgentAdapter = {
   configFiles: [
     { path: '.github/copilot-instructions.md', kind: 'instructions' },
     { path: '.github/instructions/', kind: 'instructions' },
-    { path: 'AGENTS.md', kind: 'instructions' },
+    { path: 'AGENTS.md', kind: 'instructions', shared: true },
     { path: '.github/copilot/settings.json', kind: 'settings' },
     { path: '.github/copilot/settings.local.json', kind: 'settings' },
     { path: '.github/hooks/', kind: 'hooks' },
     { path: '.github/agents/', kind: 'agents' },
     { path: '.github/skills/', kind: 'skills' },
-    { path: '.mcp.json', kind: 'mcp' },
+    { path: '.mcp.json', kind: 'mcp', shared: true, mcp: 'mcpServers-json' },
     { path: '.vscode/mcp.json', kind: 'mcp' },
   ],
 };

@@ -30,11 +30,11 @@ export const cursor: AgentAdapter = {
     'built from Cursor\'s documented hook payloads and tested with synthetic ones: it has not been run against a real Cursor. Cursor keeps no usage records ai-trace can read: tokens and cost are reported as unknown.',
   ],
   configFiles: [
-    { path: 'AGENTS.md', kind: 'instructions' },
+    { path: 'AGENTS.md', kind: 'instructions', shared: true },
     { path: '.cursorrules', kind: 'rules' },
     { path: '.cursor/rules/', kind: 'rules' },
     { path: '.cursor/hooks.json', kind: 'hooks' },
-    { path: '.cursor/mcp.json', kind: 'mcp' },
+    { path: '.cursor/mcp.json', kind: 'mcp', mcp: 'mcpServers-json' },
     { path: '.cursor/commands/', kind: 'commands' },
   ],
 };
