@@ -37,7 +37,7 @@ describe('trace status --json', () => {
     expect(st.pushes).toEqual([]);
     expect(st.sessions.map((s) => s.id)).toEqual([s2.sessionId, s1.sessionId]);
     for (const s of st.sessions) {
-      expect(Object.keys(s).sort()).toEqual(['agent', 'ended_at', 'events', 'files_touched', 'id', 'repo', 'started_at']);
+      expect(Object.keys(s).sort()).toEqual(['agent', 'agent_version', 'ended_at', 'events', 'files_touched', 'id', 'repo', 'started_at']);
     }
     const [second, first] = st.sessions;
     const repo = fs.realpathSync(t.repo);
