@@ -76,7 +76,11 @@ describe('bad input to the agent hook', () => {
     expect(log).toHaveLength(runs.length);
     expect(log.map((l) => l.split(' ')[2])).toEqual(runs.map((r) => r.event));
     expect(log.filter((l) => l.includes('outside-repo:skipped'))).toHaveLength(2);
-    expect(log.filter((l) => l.includes('no-path'))).toHaveLength(1);
+    // an empty PreToolUse payload and an Edit with no file_path both name no file: nothing is snapshotted
+    expect(log.filter((l) => l.includes('no-path')).map((l) => l.split(' ').slice(2).join(' '))).toEqual([
+      'PreToolUse - no-path',
+      'PreToolUse Edit no-path',
+    ]);
 
     // the daemon ingested everything and is still the same process
     const status = t.json<{ daemon: { running: boolean; pid: number }; sessions: { id: string; events: number; files_touched: string[] }[] }>('status');
