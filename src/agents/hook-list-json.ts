@@ -1,4 +1,4 @@
-import { TraceError } from '../errors.js';
+import { invalidHookFile as invalid, isJsonObject as isObject, type Json, type JsonObject, parseJsonObject as parse, renderJson as render } from './json-file.js';
 
 /**
  * Merging ai-trace's entries into a hook file of the flat shape Copilot CLI (`.github/hooks/*.json`) and
@@ -6,9 +6,6 @@ import { TraceError } from '../errors.js';
  * one entry per command (no nested `hooks` groups). The user's keys, events and entries keep their
  * content and order; a file already right comes back byte for byte; removal takes out exactly ours.
  */
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 /** One flat hook file's merge rules. */
 export interface HookListSpec {
@@ -91,30 +88,4 @@ function hooksOf(file: JsonObject, path: string, create: boolean): JsonObject | 
 /** A new file reads `{"version": 1, "hooks": …}`; an existing one keeps its key order. */
 function withVersionFirst(file: JsonObject): JsonObject {
   return 'version' in file ? { version: file.version!, ...file } : file;
-}
-
-function parse(text: string | null, path: string): JsonObject {
-  if (text === null || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw invalid(path, `invalid JSON (${(err as Error).message})`);
-  }
-  if (!isObject(value as Json)) throw invalid(path, 'expected a JSON object');
-  return value as JsonObject;
-}
-
-/** JSON with the file's own indent (2 spaces by default) and a trailing newline. */
-function render(file: JsonObject, existing: string | null): string {
-  const match = existing ? /^[ \t]*[{[][ \t]*\r?\n([ \t]+)\S/m.exec(existing) : null;
-  return `${JSON.stringify(file, null, match ? match[1]! : '  ')}\n`;
-}
-
-function isObject(v: Json | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function invalid(path: string, what: string): TraceError {
-  return new TraceError('CONFIG_INVALID', `${path}: ${what}; fix it, then run trace init again`);
 }

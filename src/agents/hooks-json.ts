@@ -1,4 +1,6 @@
-import { TraceError } from '../errors.js';
+import { invalidHookFile as invalid, isJsonObject as isObject, type Json, type JsonObject, parseJsonObject as parse, renderJson as render } from './json-file.js';
+
+export type { Json, JsonObject };
 
 /**
  * Merging ai-trace's entries into a JSON hook configuration of the shape Claude Code made common and
@@ -7,9 +9,6 @@ import { TraceError } from '../errors.js';
  * The user's keys, events and entries keep their content and order; a file already right comes back
  * byte for byte; removal takes out exactly our entries.
  */
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
 
 /** One hook configuration file's merge rules. */
 export interface HookJsonSpec {
@@ -89,35 +88,9 @@ function stripOurs(g: Json, isOurs: (c: unknown) => boolean): Json {
   return { ...g, hooks: list.filter((h) => !isOurHook(h, isOurs)) };
 }
 
-function parse(text: string | null, path: string): JsonObject {
-  if (text === null || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw invalid(path, `invalid JSON (${(err as Error).message})`);
-  }
-  if (!isObject(value as Json)) throw invalid(path, 'expected a JSON object');
-  return value as JsonObject;
-}
-
 function objectAt(parent: JsonObject, key: string, path: string): JsonObject {
   const value = parent[key];
   if (value === undefined) return (parent[key] = {});
   if (!isObject(value)) throw invalid(path, `${key} must be an object`);
   return value;
-}
-
-/** JSON with the file's own indent (2 spaces by default) and a trailing newline. */
-function render(settings: JsonObject, existing: string | null): string {
-  const match = existing ? /^[ \t]*[{[][ \t]*\r?\n([ \t]+)\S/m.exec(existing) : null;
-  return `${JSON.stringify(settings, null, match ? match[1]! : '  ')}\n`;
-}
-
-function isObject(v: Json | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function invalid(path: string, what: string): TraceError {
-  return new TraceError('CONFIG_INVALID', `${path}: ${what}; fix it, then run trace init again`);
 }

@@ -23,16 +23,8 @@ export interface ScoreCriterion {
   flags: string[];
 }
 
-/** One session's row in `trace pr --json` (and the Markdown table): the Contract's fields, plus the range commits it touched. */
-export interface SessionRow {
-  id: string;
-  agent: string;
-  agent_version: string | null;
-  model: string | null;
-  score: number | null;
-  flag?: 'green' | 'yellow' | 'red';
-  criteria?: ScoreCriterion[];
-  items?: string[];
+/** The figures a session row and the totals row both carry. */
+export interface RowFigures {
   attribution_pct: number;
   files: number;
   lines_added: number;
@@ -43,6 +35,18 @@ export interface SessionRow {
   output_tokens: number;
   estimated_cost_usd: number;
   duration_seconds: number;
+}
+
+/** One session's row in `trace pr --json` (and the Markdown table): the Contract's fields, plus the range commits it touched. */
+export interface SessionRow extends RowFigures {
+  id: string;
+  agent: string;
+  agent_version: string | null;
+  model: string | null;
+  score: number | null;
+  flag?: 'green' | 'yellow' | 'red';
+  criteria?: ScoreCriterion[];
+  items?: string[];
   violations: Violation[];
   files_detail: FileRow[];
   commits: string[];
@@ -110,18 +114,8 @@ export function sessionRow(s: CorrelatedSession, extras: RowExtras): SessionRow 
 }
 
 /** The totals row: sums, distinct files, and the AI share of the summed lines. */
-export interface TotalsRow {
+export interface TotalsRow extends RowFigures {
   sessions: number;
-  attribution_pct: number;
-  files: number;
-  lines_added: number;
-  lines_removed: number;
-  ai_lines_added: number;
-  ai_lines_removed: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_cost_usd: number;
-  duration_seconds: number;
 }
 
 export function totalsRow(rows: SessionRow[]): TotalsRow {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DangerousRule } from '../attest/session-signals.js';
+import { DANGEROUS_RULES, type DangerousRule } from '../attest/session-signals.js';
 import { commandWords, simpleCommands } from './shell.js';
 
 /** Where a command ran: its working directory and the repository's top level (both absolute). */
@@ -64,16 +64,7 @@ export function classifyReadPath(file: string, place: CommandPlace = {}): Danger
   return CREDENTIAL_RE.test(' ' + p) ? ['read-credentials'] : [];
 }
 
-const RULE_ORDER: DangerousRule[] = [
-  'recursive-delete-outside-worktree',
-  'download-piped-to-shell',
-  'force-push',
-  'disable-hooks-or-signing',
-  'chmod-recursive-777',
-  'read-credentials',
-  'disk-overwrite',
-  'discard-work',
-];
+const RULE_ORDER: readonly DangerousRule[] = DANGEROUS_RULES;
 
 function downloadPipedToShell(line: string): boolean {
   // curl … | sh, wget -O- … | sudo bash

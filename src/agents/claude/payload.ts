@@ -1,52 +1,36 @@
 import { PayloadError, type HookInput } from '../adapter.js';
 import { isCopilotClaudeFormat } from '../copilot/claude-format.js';
-import type { TraceEvent, TraceEventName } from '../events.js';
-
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+import type { TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, type Json, payloadObject, str, withShimTime } from '../payload-fields.js';
 
 /** Tools whose calls change one file's content through Claude Code's own editor. */
 export const CLAUDE_EDIT_TOOLS: ReadonlySet<string> = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 /** Claude Code's shell tool. */
 const SHELL_TOOL = 'Bash';
 
-/** The internal name of a Claude Code hook event for `tool` (tool events split by the kind of tool). */
-function eventName(event: string, tool: string | undefined): TraceEventName {
-  const kind = tool && CLAUDE_EDIT_TOOLS.has(tool) ? 'edit' : tool === SHELL_TOOL ? 'shell' : 'tool';
-  switch (event) {
-    case 'SessionStart':
-      return 'session.start';
-    case 'UserPromptSubmit':
-      return 'prompt';
-    case 'PreToolUse':
-      return `${kind}.before`;
-    case 'PreSkillShellCommand':
-      // 2.1.332: a skill's inline shell command is about to run; no after-event follows (the
-      // session's next event closes its window)
-      return 'shell.before';
-    case 'PostToolUse':
-    case 'PostToolUseFailure':
-      return `${kind}.after`;
-    case 'Stop':
-    case 'StopFailure':
-      return 'stop';
-    case 'SubagentStop':
-      return 'subagent.stop';
-    case 'SessionEnd':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+const EVENTS: EventNames = {
+  SessionStart: 'session.start',
+  UserPromptSubmit: 'prompt',
+  PreToolUse: 'before',
+  // 2.1.332: a skill's inline shell command is about to run; no after-event follows (the session's
+  // next event closes its window)
+  PreSkillShellCommand: 'shell.before',
+  PostToolUse: 'after',
+  PostToolUseFailure: 'after',
+  Stop: 'stop',
+  StopFailure: 'stop',
+  SubagentStop: 'subagent.stop',
+  SessionEnd: 'session.end',
+};
+
+const toolKind = (tool: string | undefined) => (tool && CLAUDE_EDIT_TOOLS.has(tool) ? 'edit' : tool === SHELL_TOOL ? 'shell' : 'tool');
 
 /**
  * Turns a Claude Code hook payload into its event. Payloads from other agents that read
  * `.claude/settings.json` (Cursor, Copilot CLI) are recognised and refused.
  */
 export function parseClaudePayload(input: HookInput): TraceEvent[] {
-  const raw = input.payload;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new PayloadError('payload is not a JSON object');
-  const p = raw as Json;
+  const p = payloadObject(input);
   if ('cursor_version' in p || 'conversation_id' in p) throw new PayloadError('payload is from Cursor, not Claude Code');
   if ('sessionId' in p && 'toolName' in p) throw new PayloadError('payload is from Copilot CLI, not Claude Code');
   // Copilot CLI running this repository's Claude Code hooks: its own hooks record the session
@@ -55,18 +39,16 @@ export function parseClaudePayload(input: HookInput): TraceEvent[] {
   if (!sessionId) throw new PayloadError('payload has no session_id');
   const agentEvent = str(p.hook_event_name) ?? input.event;
   const toolName = str(p.tool_name);
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'claude-code',
-    name: eventName(agentEvent, toolName),
+    name: eventNameOf(EVENTS, agentEvent, toolKind(toolName)),
     agentEvent,
     sessionId,
-    ts: input.ts,
     cwd: str(p.cwd),
     transcriptPath: str(p.transcript_path),
     model: typeof p.model === 'string' ? p.model : undefined,
     reason: str(p.reason) ?? str(p.source),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   if (toolName) {
     ev.toolName = toolName;
     ev.toolUseId = str(p.tool_use_id);

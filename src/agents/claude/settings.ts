@@ -1,6 +1,6 @@
-import { TraceError } from '../../errors.js';
 import { shQuote } from '../../install/sh-quote.js';
 import { agentHookCommand, isTraceCommand as isShimCommand, type ToolFlavor } from '../hook-command.js';
+import { type Json, type JsonObject, mergeHookJson, removeHookJson } from '../hooks-json.js';
 
 export { shQuote, type ToolFlavor };
 
@@ -29,9 +29,6 @@ const HOOK_TIMEOUT_SECONDS = 10;
 
 /** The settings path relative to the repository root. */
 export const CLAUDE_SETTINGS_PATH = '.claude/settings.json';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 /** The tools that edit one file through Claude's own editor: their hook snapshots the file. */
 const EDIT_TOOLS_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
@@ -63,23 +60,8 @@ export function claudeHookEntries(packageRoot: string, event: string): JsonObjec
  * file comes back byte for byte. `existingText` null means the file does not exist.
  */
 export function mergeClaudeHooks(existingText: string | null, packageRoot: string): string {
-  const settings = parseSettings(existingText);
-  let changed = existingText === null;
-  const hooks = objectAt(settings, 'hooks');
-  for (const event of CLAUDE_HOOK_EVENTS) {
-    const want = claudeHookEntries(packageRoot, event);
-    const groups = hooks[event];
-    if (groups !== undefined && !Array.isArray(groups)) {
-      throw invalidSettings(`hooks.${event} must be a list`);
-    }
-    const next = withOurEntry(groups ?? [], want);
-    if (next !== null) {
-      hooks[event] = next;
-      changed = true;
-    }
-  }
-  if (!changed) return existingText as string;
-  return renderSettings(settings, existingText);
+  const entries = Object.fromEntries(CLAUDE_HOOK_EVENTS.map((event) => [event, claudeHookEntries(packageRoot, event)]));
+  return mergeHookJson(existingText, { path: CLAUDE_SETTINGS_PATH, entries, isOurs: isTraceCommand });
 }
 
 /**
@@ -87,126 +69,5 @@ export function mergeClaudeHooks(existingText: string | null, packageRoot: strin
  * left empty by that removal go too); the text is unchanged when there is nothing of ours.
  */
 export function removeClaudeHooks(existingText: string): string {
-  const settings = parseSettings(existingText);
-  const hooks = settings.hooks;
-  if (!isObject(hooks)) return existingText;
-  let changed = false;
-  for (const [event, groups] of Object.entries(hooks)) {
-    if (!Array.isArray(groups)) continue;
-    const kept = withoutOurs(groups);
-    if (kept === null) continue;
-    changed = true;
-    if (kept.length === 0) delete hooks[event];
-    else hooks[event] = kept;
-  }
-  if (!changed) return existingText;
-  if (Object.keys(hooks).length === 0) delete settings.hooks;
-  return renderSettings(settings, existingText);
-}
-
-/** The new list for one event, or null when it already holds exactly our entries and nothing of ours besides. */
-function withOurEntry(groups: Json[], want: JsonObject[]): Json[] | null {
-  const ours = groups.map(isOurGroup);
-  const firstOurs = ours.indexOf(true);
-  const mixed = groups.some((g) => !isOurGroup(g) && hasOurHook(g));
-  const current = groups.filter((_, i) => ours[i]);
-  if (!mixed && sameJson(current, want) && isContiguous(ours)) return null;
-
-  const out: Json[] = [];
-  groups.forEach((group, i) => {
-    if (ours[i]) {
-      if (i === firstOurs) out.push(...want);
-      return;
-    }
-    out.push(stripOurHooks(group));
-  });
-  if (firstOurs === -1) out.push(...want);
-  return out;
-}
-
-/** True when the marked entries stand next to each other (ours are written as one block). */
-function isContiguous(marks: boolean[]): boolean {
-  const first = marks.indexOf(true);
-  const last = marks.lastIndexOf(true);
-  return first === -1 || marks.slice(first, last + 1).every(Boolean);
-}
-
-/** The list without our entries (our hooks are also taken out of mixed entries), or null when unchanged. */
-function withoutOurs(groups: Json[]): Json[] | null {
-  if (!groups.some(hasOurHook)) return null;
-  return groups.filter((g) => !isOurGroup(g)).map(stripOurHooks);
-}
-
-function hookList(group: Json): Json[] | null {
-  return isObject(group) && Array.isArray(group.hooks) ? group.hooks : null;
-}
-
-function isOurHook(hook: Json): boolean {
-  return isObject(hook) && isTraceCommand(hook.command);
-}
-
-function hasOurHook(group: Json): boolean {
-  return hookList(group)?.some(isOurHook) ?? false;
-}
-
-/** A matcher group all of whose hooks are ours. */
-function isOurGroup(group: Json): boolean {
-  const list = hookList(group);
-  return list !== null && list.length > 0 && list.every(isOurHook);
-}
-
-function stripOurHooks(group: Json): Json {
-  const list = hookList(group);
-  if (!list || !list.some(isOurHook) || !isObject(group)) return group;
-  return { ...group, hooks: list.filter((h) => !isOurHook(h)) };
-}
-
-function parseSettings(text: string | null): JsonObject {
-  if (text === null || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw invalidSettings(`invalid JSON (${(err as Error).message})`);
-  }
-  if (!isObject(value as Json)) throw invalidSettings('expected a JSON object');
-  return value as JsonObject;
-}
-
-/** The object under `key`, created (at the end of `parent`) when missing. */
-function objectAt(parent: JsonObject, key: string): JsonObject {
-  const value = parent[key];
-  if (value === undefined) {
-    const created: JsonObject = {};
-    parent[key] = created;
-    return created;
-  }
-  if (!isObject(value)) throw invalidSettings(`${key} must be an object`);
-  return value;
-}
-
-/** JSON with the file's own indent (2 spaces by default) and a trailing newline. */
-function renderSettings(settings: JsonObject, existingText: string | null): string {
-  return `${JSON.stringify(settings, null, detectIndent(existingText))}\n`;
-}
-
-/** The indent of the first indented line of a JSON text: spaces or tabs; 2 spaces when none. */
-export function detectIndent(text: string | null): string {
-  const match = text ? /^[ \t]*[{[][ \t]*\r?\n([ \t]+)\S/m.exec(text) : null;
-  return match ? match[1]! : '  ';
-}
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sameJson(a: Json, b: Json): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function invalidSettings(what: string): TraceError {
-  return new TraceError(
-    'CONFIG_INVALID',
-    `${CLAUDE_SETTINGS_PATH}: ${what}; fix it, then run trace init again`,
-  );
+  return removeHookJson(existingText, { path: CLAUDE_SETTINGS_PATH, isOurs: isTraceCommand });
 }

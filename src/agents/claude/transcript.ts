@@ -1,3 +1,4 @@
+import type { SessionUsage } from "../adapter.js";
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { limits } from "../../guard/limits.js";
@@ -54,15 +55,7 @@ export interface TranscriptState {
 }
 
 /** Token totals and estimated cost, in the Chainloop `usage` shape. */
-export interface TranscriptUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-  total_tokens: number;
-  /** Null when no token could be priced (an unknown model), never a made-up 0. */
-  estimated_cost_usd: number | null;
-}
+export type TranscriptUsage = SessionUsage;
 
 /** What a transcript says about a session. */
 export interface TranscriptSummary {

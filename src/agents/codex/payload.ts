@@ -1,38 +1,25 @@
 import path from 'node:path';
 import { PayloadError, type HookInput } from '../adapter.js';
-import type { TraceEvent, TraceEventName } from '../events.js';
+import type { TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, isObject, payloadObject, str, withShimTime } from '../payload-fields.js';
 import { parsePatch, reverseUpdate, targetPath, type FilePatch } from './patch.js';
-
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Codex's edit tool: its hooks carry only the patch text (`tool_input.command`). */
 export const CODEX_PATCH_TOOL = 'apply_patch';
 /** Codex's `exec_command` reaches hooks under this name, with `tool_input: {command}`. */
 export const CODEX_SHELL_TOOL = 'Bash';
 
-function eventName(event: string, tool: string | undefined): TraceEventName {
-  const kind = tool === CODEX_PATCH_TOOL ? 'edit' : tool === CODEX_SHELL_TOOL ? 'shell' : 'tool';
-  switch (event) {
-    case 'SessionStart':
-      return 'session.start';
-    case 'UserPromptSubmit':
-      return 'prompt';
-    case 'PreToolUse':
-      return `${kind}.before`;
-    case 'PostToolUse':
-      return `${kind}.after`;
-    case 'Stop':
-      return 'stop';
-    case 'SubagentStop':
-      return 'subagent.stop';
-    case 'SessionEnd':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+const EVENTS: EventNames = {
+  SessionStart: 'session.start',
+  UserPromptSubmit: 'prompt',
+  PreToolUse: 'before',
+  PostToolUse: 'after',
+  Stop: 'stop',
+  SubagentStop: 'subagent.stop',
+  SessionEnd: 'session.end',
+};
+
+const toolKind = (tool: string | undefined) => (tool === CODEX_PATCH_TOOL ? 'edit' : tool === CODEX_SHELL_TOOL ? 'shell' : 'tool');
 
 /** The patch's file operations, with absolute paths (relative ones are against the call's cwd). */
 export function patchFiles(patchText: string, cwd: string | undefined): FilePatch[] {
@@ -55,25 +42,22 @@ function exitCode(response: unknown): number | undefined {
  * patch (`tool_input.command`), which the event keeps so the before-content can be rebuilt.
  */
 export function parseCodexPayload(input: HookInput): TraceEvent[] {
-  const p = input.payload;
-  if (!isObject(p)) throw new PayloadError('payload is not a JSON object');
+  const p = payloadObject(input);
   const sessionId = str(p.session_id) ?? str(p.thread_id);
   if (!sessionId) throw new PayloadError('payload has no session_id');
   const agentEvent = str(p.hook_event_name) ?? input.event;
   const toolName = str(p.tool_name);
   const cwd = str(p.cwd);
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'codex',
-    name: eventName(agentEvent, toolName),
+    name: eventNameOf(EVENTS, agentEvent, toolKind(toolName)),
     agentEvent,
     sessionId,
-    ts: input.ts,
     cwd,
     transcriptPath: str(p.transcript_path),
     model: str(p.model),
     reason: str(p.reason) ?? str(p.source),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   if (!toolName) return [ev];
   // a patch names its files but carries no content: the edit is recorded once it is applied, with the
   // content before rebuilt by undoing the patch (codexBeforeContent), and counted there

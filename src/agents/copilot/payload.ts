@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { PayloadError, type HookInput } from '../adapter.js';
-import type { EditRecord, TraceEvent, TraceEventName } from '../events.js';
+import type { EditRecord, TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, type Json, payloadObject, str, type ToolKind, withShimTime } from '../payload-fields.js';
 import { patchTargets } from '../reverse-edits.js';
-
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Copilot CLI's tools that write one file named by `toolArgs.path` (gpt-4.1's tool set). */
 export const COPILOT_PATH_EDIT_TOOLS: readonly string[] = ['create', 'edit'];
@@ -13,33 +11,22 @@ export const COPILOT_PATCH_TOOL = 'apply_patch';
 /** Copilot CLI's shell tool. */
 export const COPILOT_SHELL_TOOL = 'bash';
 
-function toolKind(tool: string | undefined): 'edit' | 'shell' | 'tool' {
+function toolKind(tool: string | undefined): ToolKind {
   if (tool && (COPILOT_PATH_EDIT_TOOLS.includes(tool) || tool === COPILOT_PATCH_TOOL)) return 'edit';
   return tool === COPILOT_SHELL_TOOL ? 'shell' : 'tool';
 }
 
-/** ai-trace's name for a Copilot CLI hook event (tool events split by the kind of tool). */
-function eventName(event: string, tool: string | undefined): TraceEventName {
-  switch (event) {
-    case 'sessionStart':
-      return 'session.start';
-    case 'userPromptSubmitted':
-      return 'prompt';
-    case 'preToolUse':
-      return `${toolKind(tool)}.before`;
-    case 'postToolUse':
-    case 'postToolUseFailure':
-      return `${toolKind(tool)}.after`;
-    case 'agentStop':
-      return 'stop';
-    case 'subagentStop':
-      return 'subagent.stop';
-    case 'sessionEnd':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+/** ai-trace's names for Copilot CLI's hook events (tool events split by the kind of tool). */
+const EVENTS: EventNames = {
+  sessionStart: 'session.start',
+  userPromptSubmitted: 'prompt',
+  preToolUse: 'before',
+  postToolUse: 'after',
+  postToolUseFailure: 'after',
+  agentStop: 'stop',
+  subagentStop: 'subagent.stop',
+  sessionEnd: 'session.end',
+};
 
 /** The files an edit tool call targets, absolute (apply_patch paths are relative to the session's cwd). */
 function editFiles(tool: string, args: unknown, cwd: string | undefined): string[] {
@@ -63,25 +50,21 @@ function editRecord(tool: string, args: unknown, cwd: string | undefined): EditR
  * `toolArgs`) into its event. Payloads of other agents are refused.
  */
 export function parseCopilotPayload(input: HookInput): TraceEvent[] {
-  const raw = input.payload;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new PayloadError('payload is not a JSON object');
-  const p = raw as Json;
+  const p = payloadObject(input);
   if ('cursor_version' in p || 'conversation_id' in p) throw new PayloadError('payload is from Cursor, not Copilot CLI');
   const sessionId = str(p.sessionId);
   if (!sessionId) throw new PayloadError('payload has no sessionId (not a Copilot CLI hook payload)');
   const toolName = str(p.toolName);
   const cwd = str(p.cwd);
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'copilot-cli',
-    name: eventName(input.event, toolName),
+    name: eventNameOf(EVENTS, input.event, toolKind(toolName)),
     agentEvent: input.event,
     sessionId,
-    ts: input.ts,
     cwd,
     transcriptPath: str(p.transcriptPath),
     reason: str(p.reason) ?? str(p.source) ?? str(p.stopReason),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   if (toolName) {
     ev.toolName = toolName;
     if (input.event === 'postToolUse') ev.outcome = outcomeOf(p.toolResult);

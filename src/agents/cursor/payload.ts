@@ -1,35 +1,22 @@
 import { PayloadError, type HookInput } from '../adapter.js';
-import type { TraceEvent, TraceEventName } from '../events.js';
+import type { TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, payloadObject, str, withShimTime } from '../payload-fields.js';
 import { stringEdits } from '../reverse-edits.js';
-
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The tool names ai-trace records for Cursor's file edits and shell commands (its hook matchers' names). */
 export const CURSOR_EDIT_TOOL = 'Write';
 export const CURSOR_SHELL_TOOL = 'Shell';
 
-/** ai-trace's name for a Cursor hook event. */
-function eventName(event: string): TraceEventName {
-  switch (event) {
-    case 'sessionStart':
-      return 'session.start';
-    case 'beforeSubmitPrompt':
-      return 'prompt';
-    case 'afterFileEdit':
-      return 'edit.after';
-    case 'beforeShellExecution':
-      return 'shell.before';
-    case 'afterShellExecution':
-      return 'shell.after';
-    case 'stop':
-      return 'stop';
-    case 'sessionEnd':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+/** ai-trace's names for Cursor's hook events (its hooks are per tool kind already). */
+const EVENTS: EventNames = {
+  sessionStart: 'session.start',
+  beforeSubmitPrompt: 'prompt',
+  afterFileEdit: 'edit.after',
+  beforeShellExecution: 'shell.before',
+  afterShellExecution: 'shell.after',
+  stop: 'stop',
+  sessionEnd: 'session.end',
+};
 
 /**
  * Turns a Cursor hook payload into its event. Built from Cursor's documented shapes (no Cursor client
@@ -37,27 +24,23 @@ function eventName(event: string): TraceEventName {
  * `model`, `hook_event_name`, `cursor_version` and `workspace_roots`.
  */
 export function parseCursorPayload(input: HookInput): TraceEvent[] {
-  const raw = input.payload;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new PayloadError('payload is not a JSON object');
-  const p = raw as Json;
+  const p = payloadObject(input);
   if (!('cursor_version' in p) && !('conversation_id' in p)) throw new PayloadError('payload is not from Cursor (no cursor_version or conversation_id)');
   const sessionId = str(p.conversation_id) ?? str(p.session_id);
   if (!sessionId) throw new PayloadError('payload has no conversation_id');
   const agentEvent = str(p.hook_event_name) ?? input.event;
   const roots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string' && r !== '') : [];
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'cursor',
-    name: eventName(agentEvent),
+    name: eventNameOf(EVENTS, agentEvent, 'tool'),
     agentEvent,
     sessionId,
-    ts: input.ts,
     cwd: str(p.cwd) ?? roots[0],
     projectDir: roots[0],
     agentVersion: str(p.cursor_version),
     model: str(p.model),
     reason: str(p.reason) ?? str(p.status),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   if (agentEvent === 'afterFileEdit') {
     ev.toolName = CURSOR_EDIT_TOOL;
     const file = str(p.file_path);

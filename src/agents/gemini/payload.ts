@@ -1,31 +1,19 @@
 import { PayloadError, type HookInput } from '../adapter.js';
-import type { TraceEvent, TraceEventName } from '../events.js';
+import type { TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, isObject, payloadObject, str, withShimTime } from '../payload-fields.js';
 import { GEMINI_EDIT_TOOLS, GEMINI_SHELL_TOOL } from './settings.js';
 import { findGeminiVersion } from './version.js';
 
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const EVENTS: EventNames = {
+  SessionStart: 'session.start',
+  BeforeAgent: 'prompt',
+  BeforeTool: 'before',
+  AfterTool: 'after',
+  AfterAgent: 'stop',
+  SessionEnd: 'session.end',
+};
 
-function eventName(event: string, tool: string | undefined): TraceEventName {
-  const kind = tool && GEMINI_EDIT_TOOLS.has(tool) ? 'edit' : tool === GEMINI_SHELL_TOOL ? 'shell' : 'tool';
-  switch (event) {
-    case 'SessionStart':
-      return 'session.start';
-    case 'BeforeAgent':
-      return 'prompt';
-    case 'BeforeTool':
-      return `${kind}.before`;
-    case 'AfterTool':
-      return `${kind}.after`;
-    case 'AfterAgent':
-      return 'stop';
-    case 'SessionEnd':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+const toolKind = (tool: string | undefined) => (tool && GEMINI_EDIT_TOOLS.has(tool) ? 'edit' : tool === GEMINI_SHELL_TOOL ? 'shell' : 'tool');
 
 /**
  * Gemini CLI hook payload → event. `{session_id, transcript_path (the chat record), cwd,
@@ -34,23 +22,20 @@ function eventName(event: string, tool: string | undefined): TraceEventName {
  * and after (`newContent`). Gemini sends no tool call id.
  */
 export function parseGeminiPayload(input: HookInput): TraceEvent[] {
-  const p = input.payload;
-  if (!isObject(p)) throw new PayloadError('payload is not a JSON object');
+  const p = payloadObject(input);
   const sessionId = str(p.session_id);
   if (!sessionId) throw new PayloadError('payload has no session_id');
   const agentEvent = str(p.hook_event_name) ?? input.event;
   const toolName = str(p.tool_name);
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'gemini-cli',
-    name: eventName(agentEvent, toolName),
+    name: eventNameOf(EVENTS, agentEvent, toolKind(toolName)),
     agentEvent,
     sessionId,
-    ts: input.ts,
     cwd: str(p.cwd),
     transcriptPath: str(p.transcript_path),
     reason: str(p.reason) ?? str(p.source),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   if (agentEvent === 'SessionStart') {
     const version = findGeminiVersion(ev.cwd);
     if (version) ev.agentVersion = version;

@@ -1,38 +1,24 @@
 import path from 'node:path';
 import { PayloadError, type HookInput } from '../adapter.js';
-import type { EditRecord, TraceEvent, TraceEventName } from '../events.js';
+import type { EditRecord, TraceEvent } from '../events.js';
+import { type EventNames, eventNameOf, isObject, type Json, str, withShimTime } from '../payload-fields.js';
 import { patchTargets } from '../reverse-edits.js';
 import { OPENCODE_SHELL_TOOL } from './plugin.js';
 
-type Json = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined => (isObject(v) ? v : undefined);
 
-/** ai-trace's name for what the plugin sent (its shim event names, see plugin.ts). */
-function eventName(event: string, tool: string | undefined): TraceEventName {
-  const kind = tool === OPENCODE_SHELL_TOOL ? 'shell' : 'tool';
-  switch (event) {
-    case 'sessionCreated':
-      return 'session.start';
-    case 'chatMessage':
-      return 'prompt';
-    case 'editBefore':
-      return 'edit.before';
-    case 'editAfter':
-      return 'edit.after';
-    case 'toolBefore':
-      return `${kind}.before`;
-    case 'toolAfter':
-      return `${kind}.after`;
-    case 'sessionIdle':
-    case 'sessionError':
-      return 'stop';
-    case 'sessionDeleted':
-      return 'session.end';
-    default:
-      return 'other';
-  }
-}
+/** ai-trace's names for what the plugin sent (its shim event names, see plugin.ts). */
+const EVENTS: EventNames = {
+  sessionCreated: 'session.start',
+  chatMessage: 'prompt',
+  editBefore: 'edit.before',
+  editAfter: 'edit.after',
+  toolBefore: 'before',
+  toolAfter: 'after',
+  sessionIdle: 'stop',
+  sessionError: 'stop',
+  sessionDeleted: 'session.end',
+};
 
 /** What an edit tool call did, for rebuilding the file's content before it. */
 function editRecord(tool: string, args: Json | undefined, metadata: Json | undefined, cwd: string | undefined): EditRecord | undefined {
@@ -63,18 +49,16 @@ export function parseOpencodePayload(input: HookInput): TraceEvent[] {
   if (!hook || !sessionId?.startsWith('ses')) throw new PayloadError('payload is not from the ai-trace OpenCode plugin (no hook or ses_ session id)');
   const tool = str(p.tool);
   const directory = str(p.directory);
-  const ev: TraceEvent = {
+  const ev = withShimTime(input, {
     agent: 'opencode',
-    name: eventName(input.event, tool),
+    name: eventNameOf(EVENTS, input.event, tool === OPENCODE_SHELL_TOOL ? 'shell' : 'tool'),
     agentEvent: hook,
     sessionId,
-    ts: input.ts,
     cwd: directory,
     projectDir: str(p.worktree) && p.worktree !== '/' ? str(p.worktree) : directory,
     transcriptPath: opencodeRecordPath(p),
     agentVersion: str(p.version),
-  };
-  if (input.atMs !== undefined) ev.atMs = input.atMs;
+  });
   const model = obj(p.model);
   if (model && str(model.modelID)) ev.model = str(model.modelID);
   if (tool) {
