@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const health = new HealthMonitor(paths, recorder.sessions);
   recorder.onDiskFull = (err) => health.diskFull(err);
   recorder.onDrained = () => health.diskOk();
+  health.sources.push(push.warnings);
   const app = buildServer({
     recorder, paths, log, version: VERSION, startedAt, touch,
     requestShutdown: (reason) => void shutdown(reason),

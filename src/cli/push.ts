@@ -2,19 +2,33 @@ import { parseArgs } from 'node:util';
 import { pickTokens } from '../deliver/destination.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
+import type { UnattestedRetry } from '../push/service.js';
 import { usage } from './usage.js';
 
-/** `trace push --retry [ID]`: retry queued or dead-lettered deliveries now. */
+/**
+ * `trace push --retry [ID]`: retry queued or dead-lettered deliveries now; without ID, also attest the
+ * traced commits that reached a remote without an attestation (`git push --no-verify`, a failed pre-push).
+ */
 export const push: Command = async (args, ctx) => {
   const { values, positionals } = parseArgs({ args, options: { retry: { type: 'boolean' } }, allowPositionals: true });
   if (!values.retry || positionals.length > 1 || (positionals[0] !== undefined && !/^\d+$/.test(positionals[0]))) throw usage('trace push --retry [ID]');
   const id = positionals[0] === undefined ? undefined : Number(positionals[0]);
-  const r = await withDaemon<{ retried: number }>(ctx, async (c) => {
+  const r = await withDaemon<{ retried: number; attested?: UnattestedRetry[] }>(ctx, async (c) => {
     // a token the user exported since the push (e.g. after a 401) replaces the one captured then
     const { names } = await c.call<{ names: string[] }>('GET', '/v1/push/token-env');
     const tokens = pickTokens(ctx.env, names);
     return c.call('POST', '/v1/push/retry', { ...(id === undefined ? {} : { id }), ...(Object.keys(tokens).length ? { tokens } : {}) });
   });
+  let failed = 0;
+  for (const a of r.attested ?? []) {
+    const shas = a.commits.map((c) => c.slice(0, 12)).join(', ');
+    if (a.error === undefined) {
+      ctx.stdout(`attested ${a.commits.length} commit(s) of ${a.repo} that reached ${a.remote} without an attestation (${shas}): push ${a.pushId}, ${a.jobs} delivery job(s) queued\n`);
+    } else {
+      failed++;
+      ctx.stderr(`could not attest ${a.commits.length} commit(s) of ${a.repo} that reached ${a.remote} without an attestation (${shas}): ${a.error}\n  fix that, then run trace push --retry again\n`);
+    }
+  }
   ctx.stdout(`${r.retried} delivery job(s) queued for retry now; see trace status\n`);
-  return 0;
+  return failed ? 1 : 0;
 };

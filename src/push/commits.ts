@@ -27,14 +27,27 @@ export function parsePrePush(stdin: string): PrePushLine[] {
  */
 export async function tracedCommitsInPush(db: DB, repo: string, remote: string, lines: PrePushLine[]): Promise<string[]> {
   if (!lines.some((l) => !ZERO.test(l.localSha))) return [];
+  return commitsInPush(repo, unattestedTraced(db, repo, remote), lines);
+}
+
+/** Commits some push of `repo` (to `remote`, or to any remote) attested. */
+export function attestedCommits(db: DB, repo: string, remote?: string): Set<string> {
+  const rows = (
+    remote === undefined
+      ? db.prepare('SELECT commits FROM pushes WHERE repo = ?').all(repo)
+      : db.prepare('SELECT commits FROM pushes WHERE repo = ? AND remote = ?').all(repo, remote)
+  ) as { commits: string }[];
   const attested = new Set<string>();
-  for (const r of db.prepare('SELECT commits FROM pushes WHERE repo = ? AND remote = ?').all(repo, remote) as { commits: string }[]) {
-    for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
-  }
-  const candidates = (db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]' ORDER BY created_at, rowid`).all(repo) as { sha: string }[])
+  for (const r of rows) for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
+  return attested;
+}
+
+/** Commits of `repo` with agent sessions that no push (to `remote`, or to any remote) attested, oldest first. */
+export function unattestedTraced(db: DB, repo: string, remote?: string): string[] {
+  const attested = attestedCommits(db, repo, remote);
+  return (db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]' ORDER BY created_at, rowid`).all(repo) as { sha: string }[])
     .map((r) => r.sha)
     .filter((sha) => !attested.has(sha));
-  return commitsInPush(repo, candidates, lines);
 }
 
 /** Those of `candidates` the push carries: reachable from a pushed sha and not from what the remote had, oldest first. */

@@ -2,7 +2,7 @@ import { SignalStore } from '../store/signals.js';
 import { clearMarker, MARKERS } from '../capture/markers.js';
 import type { RepoCache } from '../capture/repo-cache.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
-import { planDestinations, type PushTokens } from '../deliver/destination.js';
+import { planDestinations, tokenEnvNames, type PushTokens } from '../deliver/destination.js';
 import { DeliveryQueue, type Job } from '../deliver/queue.js';
 import { DeliveryWorker, resolveWithEnv } from '../deliver/worker.js';
 import { git } from '../git/run.js';
@@ -10,7 +10,10 @@ import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
 import type { DB } from '../store/db.js';
 import type { ReadModel } from '../query/deps.js';
-import { commitsInPush, parsePrePush, tracedCommitsInPush } from './commits.js';
+import { orderByAncestry } from '../git/topo.js';
+import { PushFailureStore } from '../store/push-failures.js';
+import { commitsInPush, parsePrePush, tracedCommitsInPush, unattestedTraced, type PrePushLine } from './commits.js';
+import { findUnattested, reposWithUnattested, type UnattestedCommit } from './unattested.js';
 
 /** What one pre-push produced. */
 export interface PushResult {
@@ -20,6 +23,17 @@ export interface PushResult {
   jobs: Job[];
   /** Set when the repository's policy gates refused the push: one line per violation; nothing was queued. */
   blocked?: string[];
+}
+
+/** What `trace push --retry` did for one repository and remote's unattested commits. */
+export interface UnattestedRetry {
+  repo: string;
+  remote: string;
+  commits: string[];
+  /** The push that now attests them, and its delivery jobs; or why they could not be attested. */
+  pushId?: number;
+  jobs?: number;
+  error?: string;
 }
 
 /** What an enforced push waits for: every job delivered, dead-lettered, or failed its first attempt. */
@@ -32,6 +46,7 @@ export interface EnforcedResult extends PushResult {
 export class PushService {
   readonly queue: DeliveryQueue;
   readonly worker: DeliveryWorker;
+  private readonly failures: PushFailureStore;
 
   constructor(
     private readonly db: DB,
@@ -41,6 +56,7 @@ export class PushService {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.queue = new DeliveryQueue(db);
+    this.failures = new PushFailureStore(db);
     this.worker = new DeliveryWorker({ queue: this.queue, policy: retryPolicyFromEnv(env), resolveDestination: resolveWithEnv(env), logger: log });
   }
 
@@ -57,35 +73,108 @@ export class PushService {
       if (gd && nothingPending(this.db, repo)) clearMarker(gd, MARKERS.unpushed);
       return { pushId: null, commits, jobs: [] };
     }
-    const [{ loadRepoConfig }, { loadUserConfig }] = await Promise.all([import('../config/chainloop.js'), import('../config/user.js')]);
-    const config = loadRepoConfig(repo);
-    const rawDestinations = config?.destinations ?? loadUserConfig(this.paths.home).destinations;
-    const remoteUrl = url || (await git(repo, ['remote', 'get-url', remote], { allowFailure: true })).trim();
-    const { buildPushAttestation } = await import('./attestation.js'); // signing stack: loaded on first push
     const pushed = lines.find((l) => !/^0+$/.test(l.localSha));
     const tip = pushed ? { sha: pushed.localSha, ref: pushed.localRef } : undefined;
-    const att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(tip ? { tip } : {}), signals: new SignalStore(this.db) });
-    if ('blocked' in att) {
-      this.log.warn({ repo, remote, commits: commits.length, blocked: att.blocked }, 'push blocked by policy gates');
-      return { pushId: null, commits, jobs: [], blocked: att.blocked };
+    return this.attest({ repo, remote, url, commits, refs: lines, tokens, ...(tip ? { tip } : {}) });
+  }
+
+  /**
+   * Signs one attestation covering `commits` and queues it for the configured destinations. A failure
+   * (a bad `.chainloop.yml`, a signing error, policy gates that block it) is recorded with the commits,
+   * so those that reach the remote anyway are reported with their reason (`unattested.ts`).
+   */
+  private async attest(p: { repo: string; remote: string; url: string; commits: string[]; refs: PrePushLine[]; tokens: PushTokens; tip?: { sha: string; ref: string } }): Promise<PushResult> {
+    const { repo, remote, commits } = p;
+    let att: Awaited<ReturnType<typeof import('./attestation.js').buildPushAttestation>>;
+    let queued: { pushId: number; remoteUrl: string };
+    try {
+      const [{ loadRepoConfig }, { loadUserConfig }] = await Promise.all([import('../config/chainloop.js'), import('../config/user.js')]);
+      const config = loadRepoConfig(repo);
+      const rawDestinations = config?.destinations ?? loadUserConfig(this.paths.home).destinations;
+      const remoteUrl = p.url || (await git(repo, ['remote', 'get-url', remote], { allowFailure: true })).trim();
+      const { buildPushAttestation } = await import('./attestation.js'); // signing stack: loaded on first push
+      att = await buildPushAttestation(this.recorder, { repo, remoteUrl, commits, config, keyDir: this.paths.keyDir, ...(p.tip ? { tip: p.tip } : {}), signals: new SignalStore(this.db) });
+      if ('blocked' in att) {
+        this.log.warn({ repo, remote, commits: commits.length, blocked: att.blocked }, 'push blocked by policy gates');
+        this.failures.record(repo, remote, commits, `the AI policy gates blocked it (${att.blocked.join('; ')})`);
+        return { pushId: null, commits, jobs: [], blocked: att.blocked };
+      }
+      const { pushId } = this.queue.enqueuePush({
+        repo,
+        remote,
+        remoteUrl,
+        refs: p.refs,
+        commits,
+        bundleJson: att.bundleJson,
+        digest: att.digest,
+        publicKeyPem: att.key.publicKeyPem,
+        keyFingerprint: att.key.fingerprint,
+        destinations: planDestinations(rawDestinations, remote, p.tokens),
+      });
+      queued = { pushId, remoteUrl };
+    } catch (err) {
+      try {
+        this.failures.record(repo, remote, commits, (err instanceof Error ? err.message : String(err)).split('\n')[0]!);
+      } catch {
+        /* the database cannot take it (a full disk): the event waits in the spool and is tried again */
+      }
+      throw err;
     }
-    const { pushId } = this.queue.enqueuePush({
-      repo,
-      remote,
-      remoteUrl,
-      refs: lines,
-      commits,
-      bundleJson: att.bundleJson,
-      digest: att.digest,
-      publicKeyPem: att.key.publicKeyPem,
-      keyFingerprint: att.key.fingerprint,
-      destinations: planDestinations(rawDestinations, remote, tokens),
-    });
+    const { pushId } = queued;
     this.log.info({ repo, remote, pushId, commits: commits.length, sessions: att.sessions, missing: att.missingSessions }, 'push queued');
     const gd = await this.recorder.repos.gitDir(repo);
     if (gd && nothingPending(this.db, repo)) clearMarker(gd, MARKERS.unpushed);
     this.worker.kick();
     return { pushId, commits, digest: att.digest, jobs: this.queue.jobsForPush(pushId) };
+  }
+
+  /**
+   * `trace push --retry`: attests the traced commits that reached a remote without an attestation
+   * (`git push --no-verify`, a pre-push that failed): one attestation per repository and remote, queued
+   * for the configured destinations. A cause still there (a bad config) is reported, not thrown.
+   */
+  async attestUnattested(tokens: PushTokens = {}): Promise<UnattestedRetry[]> {
+    const out: UnattestedRetry[] = [];
+    for (const repo of reposWithUnattested(this.db)) {
+      const byRemote = new Map<string, string[]>();
+      for (const c of await findUnattested(this.db, repo)) byRemote.set(c.remote, [...(byRemote.get(c.remote) ?? []), c.sha]);
+      for (const [remote, shas] of byRemote) {
+        const commits = await orderByAncestry(repo, shas);
+        try {
+          const r = await this.attest({ repo, remote, url: '', commits, refs: [], tokens });
+          if (r.blocked) out.push({ repo, remote, commits, error: gateReason(r.blocked) });
+          else out.push({ repo, remote, commits, pushId: r.pushId!, jobs: r.jobs.length });
+        } catch (err) {
+          out.push({ repo, remote, commits, error: (err as Error).message });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The tokenEnv names the destinations of repositories with unattested traced commits read (bad configs skipped). */
+  async unattestedTokenEnvNames(): Promise<string[]> {
+    const repos = reposWithUnattested(this.db);
+    if (repos.length === 0) return [];
+    const [{ loadRepoConfig }, { loadUserConfig }] = await Promise.all([import('../config/chainloop.js'), import('../config/user.js')]);
+    const raws: unknown[] = [];
+    for (const load of [...repos.map((r) => () => loadRepoConfig(r)), () => loadUserConfig(this.paths.home)]) {
+      try {
+        raws.push(load()?.destinations);
+      } catch {
+        /* reported when the retry attests */
+      }
+    }
+    return tokenEnvNames(...raws);
+  }
+
+  /** Why `commit` (a prefix) has no attestation, when it is a traced commit that reached a remote without one. */
+  async whyUnattested(commit: string): Promise<UnattestedCommit | undefined> {
+    const prefix = commit.toLowerCase();
+    if (!/^[0-9a-f]{4,64}$/.test(prefix)) return undefined;
+    const row = this.db.prepare(`SELECT repo, sha FROM commits WHERE sha >= ? AND sha < ? AND sessions != '[]' LIMIT 1`).get(prefix, `${prefix}g`) as { repo: string; sha: string } | undefined;
+    if (!row) return undefined;
+    return (await findUnattested(this.db, row.repo)).find((c) => c.sha === row.sha);
   }
 
   /**
@@ -158,12 +247,7 @@ function nothingPending(db: DB, repo: string): boolean {
     .prepare(`SELECT 1 FROM delivery_jobs j JOIN pushes p ON p.id = j.push_id WHERE p.repo = ? AND j.state != 'delivered' LIMIT 1`)
     .get(repo);
   if (undelivered) return false;
-  const attested = new Set<string>();
-  for (const r of db.prepare('SELECT commits FROM pushes WHERE repo = ?').all(repo) as { commits: string }[]) {
-    for (const c of JSON.parse(r.commits) as string[]) attested.add(c);
-  }
-  const traced = db.prepare(`SELECT sha FROM commits WHERE repo = ? AND sessions != '[]'`).all(repo) as { sha: string }[];
-  return traced.every((t) => attested.has(t.sha));
+  return unattestedTraced(db, repo).length === 0;
 }
 
 /** Policy gates (policies.gates): build the attestation and evaluate them; wait for nothing else. */

@@ -1,6 +1,7 @@
 import { core } from './001-core.js';
 import { push } from './002-push.js';
 import { signals } from './003-signals.js';
+import { pushFailures } from './004-push-failures.js';
 
 /** One schema change: applied once, in version order. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, push, signals].sort((a, b) => a.version - b.version);
+export const migrations: Migration[] = [core, push, signals, pushFailures].sort((a, b) => a.version - b.version);
