@@ -21,6 +21,8 @@ export interface GitEventDeps {
   pushSink: () => GitEventSink | null;
   /** Before a commit is asked about or recorded: lets shell commands still running there hand in their changes. */
   beforeCommit?: (repo: string, at: number) => Promise<void>;
+  /** After a commit is recorded: what it holds that nothing could attribute for sure (a note, or none). */
+  afterCommit?: (repo: string, sessions: string[], paths: string[]) => Promise<string | undefined>;
 }
 
 /** Attributes and stores a commit, then updates the hooks' markers for its repository. */
@@ -49,6 +51,8 @@ export async function applyGitEvent(deps: GitEventDeps, entry: SpoolEntry): Prom
     if (!head) throw new Error('post-commit event without HEAD');
     const r = await record(ev.repo, head, await pickSources(deps.state, ev.repo, head));
     note = `commit ${head.slice(0, 12)}: ${r.sessions.length} session(s)`;
+    const unsure = await deps.afterCommit?.(ev.repo, r.sessions, r.codeChanges.files.map((f) => f.path));
+    if (unsure) note += `; ${unsure}`;
   } else if (ev.hook === 'post-rewrite') {
     const n = await applyRewrite({ commits: deps.state.commits, recordCommit: record }, ev.repo, ev.args[0] ?? 'amend', ev.stdin);
     note = `${ev.args[0]}: ${n} commit(s) re-attributed`;

@@ -18,7 +18,7 @@ import { MarkerSettler } from './markers.js';
 import { agentEventName, readAgentPayload } from './payload.js';
 import { RepoCache } from './repo-cache.js';
 import { applyTraceEvent } from './session-events.js';
-import { checkpointShells } from './shell-events.js';
+import { checkpointShells, warnBlindChanges } from './shell-events.js';
 import { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 import { AttemptCounter, classifyFailure, MAX_ATTEMPTS } from '../guard/failures.js';
@@ -140,7 +140,11 @@ export class Recorder implements CaptureState {
           const top = await this.repos.top(repo);
           if (top) await checkpointShells(this, this.shell, top, at);
         };
-        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink, beforeCommit }, entry);
+        const afterCommit = async (repo: string, sessions: string[], paths: string[]) => {
+          const top = await this.repos.top(repo);
+          return top ? warnBlindChanges(this, this.shell, top, sessions, paths) : undefined;
+        };
+        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink, beforeCommit, afterCommit }, entry);
         this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
       } else await this.applyAgent(entry);
       consume(entry);

@@ -2,7 +2,7 @@ import type { AgentAdapter } from '../agents/adapter.js';
 import type { TraceEvent } from '../agents/events.js';
 import { refreshUsage } from '../agents/usage.js';
 import type { Logger } from '../log/logger.js';
-import type { SessionRecord } from '../store/sessions.js';
+import { MAX_SESSION_WARNINGS, type SessionRecord } from '../store/sessions.js';
 import { afterEdit, beforeEdit, resolveFile } from './edits.js';
 import { afterShell } from './shell-events.js';
 import { recordUnhookedCommits } from './unhooked-commits.js';
@@ -11,7 +11,6 @@ import type { CaptureState } from './state.js';
 import { ensureGitHooks } from './auto-hooks.js';
 import { packageRoot } from '../paths.js';
 
-const MAX_WARNINGS = 50;
 
 /** What applying an agent event needs. */
 export interface SessionEventDeps {
@@ -119,7 +118,7 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
       deps.log.info({ session: ev.sessionId, event: ev.agentEvent }, 'event has no handler: recorded, otherwise ignored');
       break;
   }
-  for (const n of notes) if (s.warnings.length < MAX_WARNINGS && !s.warnings.includes(n)) s.warnings.push(n);
+  for (const n of notes) if (s.warnings.length < MAX_SESSION_WARNINGS && !s.warnings.includes(n)) s.warnings.push(n);
   state.sessions.save(s);
   return notes.length ? notes.join('; ') : undefined;
 }

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../store/sessions.js';
+import { MAX_SESSION_WARNINGS, type SessionRecord } from '../store/sessions.js';
 import { markAiPending } from './markers.js';
 import type { ShellChange, ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
@@ -32,4 +32,25 @@ export async function checkpointShells(deps: ShellDeps & Pick<CaptureState, 'ses
     const s = deps.sessions.get(session);
     if (s && applyShellChanges(deps, s, top, changes)) deps.sessions.save(s);
   }
+}
+
+/**
+ * After a commit in `top`: files it holds that changed while the work tree was not watched (the daemon
+ * was down) and inside no recorded tool call are labelled human, though the truth cannot be known. The
+ * commit's sessions, and those active in the tree meanwhile, say so in their `warnings` (and so in
+ * their CHAINLOOP_AI_CODING_SESSION material).
+ */
+export function warnBlindChanges(deps: Pick<CaptureState, 'sessions'>, shell: ShellTracker, top: string, commitSessions: readonly string[], paths: readonly string[]): string | undefined {
+  const blind = shell.takeBlind(top, paths);
+  if (!blind) return undefined;
+  const note = `${blind.files.join(', ')} changed while ai-trace was not watching the work tree (the daemon was down or behind, ${new Date(blind.from).toISOString()} to ${new Date(blind.to).toISOString()}) and inside no recorded tool call: labelled human, though an agent may have made the change`;
+  const active = deps.sessions.list(100).filter((s) => s.repo === top && Date.parse(s.startedAt) <= blind.to && (!s.endedAt || Date.parse(s.endedAt) >= blind.from));
+  const ids = new Set([...commitSessions, ...active.map((s) => s.id)]);
+  for (const id of ids) {
+    const s = deps.sessions.get(id);
+    if (!s || s.warnings.includes(note) || s.warnings.length >= MAX_SESSION_WARNINGS) continue;
+    s.warnings.push(note);
+    deps.sessions.save(s);
+  }
+  return note;
 }

@@ -34,6 +34,15 @@ const CATCH_UP_MS = 150;
 const UNLINK_SLACK_MS = 1000;
 const WINDOW_KEEP_MS = 60_000;
 const RENAME_MIN_SHARED = 0.5;
+/** A watcher that began this much later than the event that asked for it missed changes (the daemon was down or behind). */
+const BLIND_MIN_MS = 1000;
+
+/** Files changed while a work tree was not watched, that no agent tool call window has explained yet. */
+export interface BlindChanges {
+  from: number;
+  to: number;
+  files: string[];
+}
 
 /**
  * Finds what agents change outside their edit tools. While a session is active in a work tree it is
@@ -45,6 +54,8 @@ export class ShellTracker {
   private readonly watchers = new Map<string, TreeWatcher>();
   private readonly windows = new Map<string, ToolWindow>();
   private readonly pendingHuman = new Map<string, NodeJS.Timeout>();
+  /** Per work tree: files changed while it was not watched (rel → change time), until a call window explains them. */
+  private readonly blind = new Map<string, { from: number; to: number; files: Map<string, number> }>();
 
   constructor(
     private readonly provenance: ProvenanceStore,
@@ -61,6 +72,12 @@ export class ShellTracker {
       this.watchers.set(top, w);
       await w.start();
       await this.observeDirty(top, asOf);
+      if (w.startedAt - asOf > BLIND_MIN_MS) {
+        // the daemon was down or behind: what changed meanwhile is the agent's only where a call's window
+        // (read from the events, judged from the files' times) explains it; the rest is told at the commit
+        const files = new Map((await changedSince(top, asOf, w.startedAt)).map((c) => [c.rel, c.at] as const));
+        if (files.size) this.blind.set(top, { from: asOf, to: w.startedAt, files });
+      }
     }
     w.lastUsed = Date.now();
     await w.start();
@@ -97,7 +114,31 @@ export class ShellTracker {
 
   closeEdit(key: string, end: number): void {
     const w = this.windows.get(key);
-    if (w) w.end = end;
+    if (!w) return;
+    w.end = end;
+    if (w.rel !== undefined) this.explain(w.top, w.start, end, w.rel);
+  }
+
+  /** Files changed while `top` was not watched that a tool call in [start, end] accounts for (one file, or any). */
+  private explain(top: string, start: number, end: number, rel?: string): void {
+    const b = this.blind.get(top);
+    if (!b) return;
+    for (const [f, at] of b.files) if ((rel === undefined || f === rel) && at >= start - 5 && at <= end + 5) b.files.delete(f);
+    if (b.files.size === 0) this.blind.delete(top);
+  }
+
+  /**
+   * A commit of `paths` in `top`: those that changed while the tree was not watched and inside no tool
+   * call window. Labelled human (nothing says otherwise), but an agent may have made them: the caller
+   * says so in the sessions' warnings. Each file is told once.
+   */
+  takeBlind(top: string, paths: readonly string[]): BlindChanges | undefined {
+    const b = this.blind.get(top);
+    if (!b) return undefined;
+    const files = paths.filter((p) => b.files.has(p));
+    for (const f of files) b.files.delete(f);
+    if (b.files.size === 0) this.blind.delete(top);
+    return files.length ? { from: b.from, to: b.to, files } : undefined;
   }
 
   /** Ends a Bash call's window and returns the files it changed, with their new provenance. */
@@ -116,6 +157,7 @@ export class ShellTracker {
     if (watcher.startedAt > win.start) for (const c of await changedSince(win.top, win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end + UNLINK_SLACK_MS)) if (c.kind === 'unlink') byPath.set(c.rel, c);
+    this.explain(win.top, win.start, end);
     for (const rel of byPath.keys()) if (this.inEditWindow(win.top, rel, byPath.get(rel)!.at)) byPath.delete(rel);
     if (byPath.size === 0) return [];
 

@@ -78,6 +78,9 @@ function fromRow(r: Row): SessionRecord {
 }
 
 /** Sessions table queries. */
+/** A session keeps at most this many warnings (each told once). */
+export const MAX_SESSION_WARNINGS = 50;
+
 export class SessionStore {
   constructor(private readonly db: DB) {}
 

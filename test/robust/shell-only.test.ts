@@ -3,7 +3,8 @@
  * shell (a heredoc, a generator, `sed -i`), committed at once or after a while, gets exact labels and
  * the trailer; with the daemon down while the shell commands ran (started afterwards by the commit),
  * the changes are reconstructed from the files' times inside each call's window, never silently
- * labelled human. Claude Code 2.1.332's PreSkillShellCommand counts as a shell command.
+ * labelled human; a file changed meanwhile inside no tool call is labelled human with a warning in the
+ * session's data. Claude Code 2.1.332's PreSkillShellCommand counts as a shell command.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
@@ -62,6 +63,12 @@ describe('a session that changes files only through its shell', { timeout: 180_0
     const sha = t.commitAll('shell-made while the daemon was down');
     expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
     expect(labels(t, sha)).toEqual({ ...EXPECTED, 'human.txt': { ai: 0, human: 1 } });
+    // human.txt changed while nothing watched, inside no tool call: labelled human, and the session (its
+    // CHAINLOOP_AI_CODING_SESSION data) says the truth cannot be known; the shell-made files are explained
+    const data = t.json<{ warnings?: string[] }>('session', 'show', s.sessionId, '--json');
+    const unsure = (data.warnings ?? []).filter((w) => w.includes('not watching'));
+    expect(unsure).toHaveLength(1);
+    expect(unsure[0]).toMatch(/^human\.txt changed while ai-trace was not watching the work tree \(the daemon was down or behind, \S+ to \S+\) and inside no recorded tool call: labelled human, though an agent may have made the change$/);
   });
 
   it("a skill's inline shell command (PreSkillShellCommand) counts as the agent's", () => {
