@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateKey, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, publicKeyFingerprint, type SigningKey } from '../src/attest/key.js';
-import { bundleDigest, serializeBundle, signStatement, type AttestationBundle } from '../src/attest/sign.js';
+import { bundleDigest } from '../src/attest/digest.js';
+import { serializeBundle, signStatement, type AttestationBundle } from '../src/attest/sign.js';
 import {
   buildStatement,
   commitSubjectName,

@@ -8,7 +8,10 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DB } from '../src/store/db.js';
 import { nextDelay, retryPolicyFromEnv, DEFAULT_RETRY_POLICY } from '../src/deliver/backoff.js';
-import { bundleDigest, destinationFromConfig, parseDestinations, planDestinations } from '../src/deliver/destination.js';
+import { bundleDigest } from '../src/attest/digest.js';
+import { destinationFromConfig } from '../src/deliver/factory.js';
+import { planDestinations } from '../src/deliver/plan.js';
+import { parseDestinations } from '../src/deliver/schema.js';
 import {
   ATTESTATIONS_REF,
   GitRefDestination,

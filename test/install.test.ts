@@ -14,7 +14,7 @@ import { claudeCode } from '../src/agents/claude/adapter.js';
 import { agentsForFlags, init } from '../src/cli/init.js';
 import { runUninstall } from '../src/cli/uninstall.js';
 import { loadRepoConfig, renderChainloopYml } from '../src/config/chainloop.js';
-import { planDestinations } from '../src/deliver/destination.js';
+import { planDestinations } from '../src/deliver/plan.js';
 import { TraceError } from '../src/errors.js';
 import { MANAGED_HOOK_MARKER, managedHookScript } from '../src/git/hooks-install.js';
 import { packageRoot } from '../src/paths.js';

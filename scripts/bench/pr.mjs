@@ -44,8 +44,8 @@ function measure(wrapper, args, cwd, env) {
 
 export async function run(ctx) {
   const dist = (p) => pathToFileURL(path.join(ctx.packageRoot, 'dist', 'src', p)).href;
-  const [{ buildStatement, sessionMaterial }, { signStatement, bundleDigest }, { loadOrCreateKey }, { GitRefDestination }] = await Promise.all([
-    import(dist('attest/statement.js')), import(dist('attest/sign.js')), import(dist('attest/key.js')), import(dist('deliver/git-ref.js')),
+  const [{ buildStatement, sessionMaterial }, { signStatement }, { bundleDigest }, { loadOrCreateKey }, { GitRefDestination }] = await Promise.all([
+    import(dist('attest/statement.js')), import(dist('attest/sign.js')), import(dist('attest/digest.js')), import(dist('attest/key.js')), import(dist('deliver/git-ref.js')),
   ]);
   const env = { ...ctx.baseEnv, TRACE_HOME: ctx.dir('pr-trace-home') };
   const repo = ctx.dir('pr-repo');

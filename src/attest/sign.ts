@@ -32,12 +32,7 @@ export async function signStatement(statement: Statement, key: SigningKey): Prom
   }
 }
 
-/** The bytes ai-trace stores and sends for a bundle: UTF-8 of JSON.stringify(bundle). */
+/** The bytes ai-trace stores and sends for a bundle: UTF-8 of JSON.stringify(bundle) (bundleDigest in digest.ts hashes them). */
 export function serializeBundle(bundle: AttestationBundle): Buffer {
   return Buffer.from(JSON.stringify(bundle), 'utf8');
-}
-
-/** SHA-256 hex of serializeBundle(bundle): the bundle's identity for storage and idempotent delivery. */
-export function bundleDigest(bundle: AttestationBundle): string {
-  return crypto.createHash('sha256').update(serializeBundle(bundle)).digest('hex');
 }

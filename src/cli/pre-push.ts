@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { connect } from '../client/client.js';
 import { loadRepoConfig } from '../config/chainloop.js';
 import { loadUserConfig } from '../config/user.js';
-import { pickTokens, tokenEnvNames, type PushTokens } from '../deliver/destination.js';
+import { pickTokens, tokenEnvNames, type PushTokens } from '../deliver/plan.js';
 import { tracePaths } from '../paths.js';
 import type { EnforcedResult } from '../push/service.js';
 import type { CliContext } from './context.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { pickTokens } from '../deliver/destination.js';
+import { pickTokens } from '../deliver/plan.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import type { UnattestedRetry } from '../push/service.js';

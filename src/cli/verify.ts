@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { bundleDigest } from '../attest/digest.js';
 import { PUBLIC_KEY_FILE } from '../attest/key.js';
 import { sessionMaterials } from '../attest/statement.js';
 import { verifyBundle } from '../attest/verify.js';
@@ -26,7 +26,7 @@ async function trustedKeys(ctx: CliContext, repo: string | null, extra: string[]
 }
 
 function checkStored(a: StoredAttestation): string | null {
-  const actual = createHash('sha256').update(a.bundleJson, 'utf8').digest('hex');
+  const actual = bundleDigest(a.bundleJson);
   return actual === a.digest ? null : `stored bundle ${a.digest.slice(0, 12)} was modified (its sha256 is ${actual.slice(0, 12)})`;
 }
 

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readRegular } from '../guard/regular-file.js';
 import YAML, { isMap, isPair, isScalar, type Document } from 'yaml';
-import { parseDestinations as parseDestinationList, type DestinationConfig } from '../deliver/destination.js';
+import { checkDestinations, type DestinationConfig } from '../deliver/schema.js';
 import { TraceError } from '../errors.js';
 
 /** The two names the repository config may have; the first wins when both exist. */
 export const CONFIG_FILE_NAMES = ['.chainloop.yml', '.chainloop.yaml'] as const;
 
-/** Where attestations go: one model for the repository config, the user config and delivery (deliver/destination.ts). */
+/** Where attestations go: one schema for the repository config, the user config and delivery (deliver/schema.ts). */
 export type Destination = DestinationConfig;
 
 /** The validated content of a repository's `.chainloop.yml`. */
@@ -73,7 +73,9 @@ export function parseRepoConfig(text: string, name: string): RepoConfig {
     config.requireTrace = data.requireTrace;
   }
   if (data.destinations !== undefined && data.destinations !== null) {
-    config.destinations = parseDestinations(data.destinations, name);
+    const checked = checkDestinations(data.destinations);
+    if (!checked.ok) throw invalid(name, checked.problem);
+    config.destinations = checked.destinations;
   }
   if (data.policies !== undefined) config.policies = data.policies;
   if (data.signals !== undefined && data.signals !== null) {
@@ -83,16 +85,6 @@ export function parseRepoConfig(text: string, name: string): RepoConfig {
     config.signals = { includeCommands: include === true };
   }
   return config;
-}
-
-/** The one destinations parser, its messages prefixed with this file's name. */
-function parseDestinations(value: unknown, name: string): Destination[] {
-  try {
-    return parseDestinationList(value);
-  } catch (err) {
-    if (err instanceof TraceError) throw invalid(name, err.message.replace(/^\.chainloop\.yml: /, ''));
-    throw err;
-  }
 }
 
 /** The projectName a config text already sets, if it is a non-empty string (no validation otherwise). */

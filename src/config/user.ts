@@ -1,24 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { checkDestinations, type DestinationConfig } from '../deliver/schema.js';
 import { TraceError } from '../errors.js';
 
 /** `$TRACE_HOME/config.yml`: per-user defaults, e.g. destinations for repositories that name none. */
 export interface UserConfig {
-  destinations?: unknown[];
+  /** Validated by the same schema as `.chainloop.yml`'s, defaults filled in. */
+  destinations?: DestinationConfig[];
 }
 
+/** Reads and validates the user config; {} when there is none. */
 export function loadUserConfig(home: string): UserConfig {
   const file = path.join(home, 'config.yml');
   if (!fs.existsSync(file)) return {};
+  let v: unknown;
   try {
-    const v = parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (v === null || v === undefined) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) throw new Error('must be a mapping');
-    const c = v as Record<string, unknown>;
-    if (c.destinations !== undefined && !Array.isArray(c.destinations)) throw new Error('destinations must be a list');
-    return c as UserConfig;
+    v = parse(fs.readFileSync(file, 'utf8')) as unknown;
   } catch (err) {
-    throw new TraceError('CONFIG_INVALID', `${file}: ${(err as Error).message}; fix it or remove it`);
+    throw invalid(file, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalid(file, 'expected a mapping of keys (destinations: ...)');
+  const raw = (v as Record<string, unknown>).destinations;
+  if (raw === undefined || raw === null) return {};
+  const checked = checkDestinations(raw);
+  if (!checked.ok) throw invalid(file, checked.problem);
+  return { destinations: checked.destinations };
+}
+
+function invalid(file: string, what: string): TraceError {
+  return new TraceError('CONFIG_INVALID', `${file}: ${what}; fix it or remove it`);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { TraceError } from '../errors.js';
 import { cleanGitEnv as cleanRepoEnv, loadExeca } from '../git/run.js';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
-import { bundleDigest } from './destination.js';
+import { bundleDigest, normalizeDigest } from '../attest/digest.js';
 
 /** The ref on the remote (and, after `trace fetch`, locally) whose tree holds every attestation. */
 export const ATTESTATIONS_REF = 'refs/chainloop-trace/attestations';
@@ -206,11 +206,6 @@ function plannedFiles(item: DeliveryItem): PlannedFiles {
   const fp = safeFingerprint(item.keyFingerprint);
   const key = fp && item.publicKeyPem ? { path: `keys/${fp}.pem`, pem: ensureNewline(item.publicKeyPem) } : null;
   return { digest, bundleJson: item.bundleJson, key, commits };
-}
-
-/** Accepts `sha256:<hex>` or `<hex>` and returns lowercase hex. */
-export function normalizeDigest(digest: string): string {
-  return digest.trim().toLowerCase().replace(/^sha256:/, '');
 }
 
 function safeFingerprint(fp: string): string {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
-import { bundleDigest } from './destination.js';
+import { bundleDigest } from '../attest/digest.js';
 import { limits } from '../guard/limits.js';
 
 /** How to reach one HTTP receiver. The token is only ever put in the Authorization header. */

@@ -2,8 +2,10 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { TraceError } from '../errors.js';
 import { nextDelay, type RetryPolicy } from './backoff.js';
-import { bundleDigest, withPushToken, type DeliveryOutcome, type DestinationConfig, type PlannedDestination, type PushTokens } from './destination.js';
-import { normalizeDigest } from './git-ref.js';
+import { bundleDigest, normalizeDigest } from '../attest/digest.js';
+import type { DeliveryOutcome } from './destination.js';
+import { withPushToken, type PlannedDestination, type PushTokens } from './plan.js';
+import type { DestinationConfig } from './schema.js';
 
 /** The better-sqlite3 handle from openDatabase (migration 002 applied). */
 export type QueueDatabase = Database.Database;

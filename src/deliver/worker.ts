@@ -1,6 +1,7 @@
 import { TraceError } from '../errors.js';
 import type { RetryPolicy } from './backoff.js';
-import { destinationFromConfig, type DeliveryItem, type DeliveryOutcome, type Destination } from './destination.js';
+import type { DeliveryItem, DeliveryOutcome, Destination } from './destination.js';
+import { destinationFromConfig } from './factory.js';
 import type { DeliveryQueue, Job } from './queue.js';
 
 /** The pino-compatible subset the worker logs through. Reasons never contain tokens. */

@@ -2,7 +2,8 @@ import { signalsMaterial } from '../attest/session-signals.js';
 import { buildStatement, sessionMaterial, type CommitAnnotations, type EvidenceMaterial } from '../attest/statement.js';
 import { finalizeSignals, type SignalState } from '../signals/state.js';
 import { loadOrCreateKey, type SigningKey } from '../attest/key.js';
-import { bundleDigest, signStatement } from '../attest/sign.js';
+import { bundleDigest } from '../attest/digest.js';
+import { signStatement } from '../attest/sign.js';
 import type { ReadModel } from '../query/deps.js';
 import { refreshUsage } from '../agents/usage.js';
 import type { RepoConfig } from '../config/chainloop.js';
@@ -80,7 +81,7 @@ export async function buildPushAttestation(
   });
   const bundle = await signStatement(statement, key);
   const bundleJson = JSON.stringify(bundle);
-  return { bundleJson, digest: bundleDigest(bundle), key, sessions, missingSessions: missing };
+  return { bundleJson, digest: bundleDigest(bundleJson), key, sessions, missingSessions: missing };
 }
 
 /** Author email and committer date (UTC) of each commit, read in one git call; none when git cannot say. */

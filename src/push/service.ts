@@ -2,7 +2,7 @@ import { SignalStore } from '../store/signals.js';
 import { clearMarker, MARKERS } from '../capture/markers.js';
 import type { RepoCache } from '../capture/repo-cache.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
-import { planDestinations, tokenEnvNames, type PushTokens } from '../deliver/destination.js';
+import { planDestinations, tokenEnvNames, type PushTokens } from '../deliver/plan.js';
 import { DeliveryQueue, type Job } from '../deliver/queue.js';
 import { DeliveryWorker, resolveWithEnv } from '../deliver/worker.js';
 import { git } from '../git/run.js';

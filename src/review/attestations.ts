@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { bundleDigest } from '../attest/digest.js';
 import { publicKeyFingerprint } from '../attest/key.js';
 import { SESSION_EVIDENCE_ID, type Statement } from '../attest/statement.js';
 import { verifyBundle } from '../attest/verify.js';
@@ -211,8 +211,6 @@ function claims(bundleJson: string): { claimedCommits: string[]; claimedSessions
   }
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 async function readSource(opts: LoadAttestationsOptions): Promise<{ raws: RawBundle[]; delivered: string[]; remoteHasRef: boolean | null }> {
   if (opts.from.kind === 'dir') return readDir(opts.from.dir);
   const env = opts.env ? { env: opts.env } : {};
@@ -221,7 +219,7 @@ async function readSource(opts: LoadAttestationsOptions): Promise<{ raws: RawBun
   const stored = await readAttestations(opts.repo, env);
   const keys = await publicKeys(opts.repo, env);
   return {
-    raws: stored.map((a) => ({ source: `${opts.from.kind === 'git' ? opts.from.remote : ''}:bundles/${a.digest}.json`, digest: sha256(a.bundleJson), namedDigest: a.digest, bundleJson: a.bundleJson })),
+    raws: stored.map((a) => ({ source: `${opts.from.kind === 'git' ? opts.from.remote : ''}:bundles/${a.digest}.json`, digest: bundleDigest(a.bundleJson), namedDigest: a.digest, bundleJson: a.bundleJson })),
     delivered: keys.map((k) => k.pem),
     remoteHasRef,
   };
@@ -240,7 +238,7 @@ function readDir(dir: string): { raws: RawBundle[]; delivered: string[]; remoteH
   const raws = [...list('.', '.json'), ...list('bundles', '.json')].map((file) => {
     const bundleJson = fs.readFileSync(file, 'utf8');
     const stem = path.basename(file, '.json');
-    return { source: file, digest: sha256(bundleJson), namedDigest: /^[0-9a-f]{64}$/.test(stem) ? stem : null, bundleJson };
+    return { source: file, digest: bundleDigest(bundleJson), namedDigest: /^[0-9a-f]{64}$/.test(stem) ? stem : null, bundleJson };
   });
   const delivered = [...list('.', '.pem'), ...list('keys', '.pem')].map((f) => fs.readFileSync(f, 'utf8'));
   return { raws, delivered, remoteHasRef: null };

@@ -1,5 +1,5 @@
 import { verifyBundle } from '../attest/verify.js';
-import { bundleDigest } from '../deliver/destination.js';
+import { bundleDigest } from '../attest/digest.js';
 import { factsFromStatement } from '../dashboard/facts.js';
 import type { TeamDb } from './db/open.js';
 import { activeKey, bindKey, parseKeyHeader, PUBLIC_KEY_HEADER } from './keys.js';

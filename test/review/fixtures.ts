@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadOrCreateKey, type SigningKey } from '../../src/attest/key.js';
-import { bundleDigest, signStatement } from '../../src/attest/sign.js';
+import { bundleDigest } from '../../src/attest/digest.js';
+import { signStatement } from '../../src/attest/sign.js';
 import { buildStatement, sessionMaterial } from '../../src/attest/statement.js';
 import { GitRefDestination } from '../../src/deliver/git-ref.js';
 
