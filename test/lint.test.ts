@@ -10,6 +10,8 @@ import { afterAll, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-trace-lint-')));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// the planted skip, built so that this file itself holds no skipped test for a search to find
+const SKIP = ['it', 'skip'].join('.');
 
 it('fails on a planted folder cycle, shellcheck error, lint error and skipped test', { timeout: 300_000 }, () => {
   for (const d of ['src', 'daemon', 'shims', 'test']) fs.cpSync(path.join(ROOT, d), path.join(tmp, d), { recursive: true });
@@ -20,7 +22,7 @@ it('fails on a planted folder cycle, shellcheck error, lint error and skipped te
   fs.writeFileSync(path.join(tmp, 'src/git/planted-cycle.ts'), "import { CommitAttributor } from '../attribution/commit.js';\nexport const planted = CommitAttributor;\n");
   fs.writeFileSync(path.join(tmp, 'shims/planted.sh'), '#!/bin/sh\nfor i in 1 2; do\n  echo "$i"\n');
   fs.writeFileSync(path.join(tmp, 'src/planted-lint.ts'), "import { readFileSync } from 'node:fs';\nexport function planted(): number {\n  debugger;\n  return 1;\n}\n");
-  fs.writeFileSync(path.join(tmp, 'test/planted.test.ts'), "import { it } from 'vitest';\nit.skip('planted', () => {});\n");
+  fs.writeFileSync(path.join(tmp, 'test/planted.test.ts'), `import { it } from 'vitest';\n${SKIP}('planted', () => {});\n`);
 
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/lint.mjs'), tmp], { encoding: 'utf8' });
   const out = r.stdout + r.stderr;
@@ -30,5 +32,5 @@ it('fails on a planted folder cycle, shellcheck error, lint error and skipped te
   expect(section('biome'), out).toContain('noDebugger');
   expect(section('shellcheck'), out).toContain('planted.sh');
   expect(section('cycles'), out).toContain('src/git/planted-cycle.ts → src/attribution/commit.ts');
-  expect(section('tests'), out).toContain("test/planted.test.ts:2: it.skip('planted'");
+  expect(section('tests'), out).toContain(`test/planted.test.ts:2: ${SKIP}('planted'`);
 });

@@ -1,20 +1,19 @@
 /**
- * The attribution benchmark's harness: each scenario runs in a real temporary repository with its own
- * TRACE_HOME and `trace init`, drives Claude Code-shaped sessions through the installed hooks
+ * The attribution benchmark's harness: each scenario runs in the test world's TestRepo (test/helpers: a
+ * real temporary repository with its own HOME, TRACE_HOME and `trace init`, its daemon running), drives Claude Code-shaped sessions through the installed hooks
  * (ScriptedSession), edits files as a human (plain writes) and runs git. Every file version it writes
  * is a Doc whose lines carry their true origin, so the truth of every committed added line is known
  * by construction; `evaluate()` compares it with `trace show --json` line by line.
  */
-import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { alive } from '../../src/client/start-lock.js';
-import { packageRoot } from '../../src/paths.js';
-import { ScriptedSession, writeTranscript } from '../../src/demo/claude-driver.js';
+import type { ScriptedSession } from '../../src/demo/claude-driver.js';
+import { gitTry as tryGit, runTrace, sleep, sleepSync, type Run } from '../../test/helpers/proc.js';
+import { TestRepo, type Range, type Show, type ShowFile } from '../../test/helpers/repo.js';
 import { ai, BASE, Doc, isAiOrigin, sessionName, splitText, type Origin } from './doc.js';
+
+export type { Range, Show, ShowFile };
 
 export const TRAILER_KEY = 'Chainloop-Trace-Sessions';
 
@@ -33,33 +32,6 @@ export interface Scenario {
   /** Base files committed before `trace init` (their lines are `base`). */
   base?: Record<string, string>;
   run(lab: Lab): Promise<void>;
-}
-
-/** An inclusive 1-based line range, as `trace show` prints it. */
-export interface Range {
-  start: number;
-  end: number;
-}
-
-/** What `trace show --json` prints for one file (the fields this harness reads). */
-export interface ShowFile {
-  path: string;
-  status: string;
-  lines_added: number;
-  lines_removed: number;
-  attribution: 'ai' | 'human';
-  line_ranges: Range[];
-  human_line_ranges: Range[];
-  ai_lines_added: number;
-  ai_lines_removed: number;
-  human_lines_added: number;
-  human_lines_removed: number;
-  session_ids: string[];
-}
-export interface Show {
-  commit: string;
-  sessions: string[];
-  code_changes: { files: ShowFile[]; [k: string]: unknown };
 }
 
 /** A commit the scenario wants checked, with the true content (and origins) of its changed files. */
@@ -145,9 +117,6 @@ export class HarnessError extends Error {}
 /** The least time a person takes between a hand edit and the next git or agent shell command. */
 export const HUMAN_PACE_MS = 300;
 
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A scenario's temporary world: repository, HOME, TRACE_HOME; the truth of every file it wrote. */
 export class Lab {
   readonly root: string;
@@ -161,65 +130,32 @@ export class Lab {
   private readonly trees = new Map<string, Map<string, Doc>>();
   private readonly specs: CheckSpec[] = [];
   private readonly agents: Agent[] = [];
-  private nSessions = 0;
   /** When the human last changed the work tree by hand (see `pace`). */
   private humanAt = 0;
 
-  private constructor(root: string) {
-    this.root = root;
-    this.repo = path.join(root, 'repo');
-    this.home = path.join(root, 'home');
-    this.traceHome = path.join(root, 'trace');
-    const tmp = path.join(root, 'tmp');
-    for (const d of [this.repo, this.home, tmp]) fs.mkdirSync(d, { recursive: true });
-    this.env = {
-      PATH: process.env.PATH,
-      HOME: this.home,
-      TRACE_HOME: this.traceHome,
-      TMPDIR: tmp,
-      LANG: 'C',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 'Bench Human',
-      GIT_AUTHOR_EMAIL: 'human@example.com',
-      GIT_COMMITTER_NAME: 'Bench Human',
-      GIT_COMMITTER_EMAIL: 'human@example.com',
-      GIT_EDITOR: 'true',
-    };
+  private constructor(readonly world: TestRepo) {
+    this.root = world.root;
+    this.repo = world.repo;
+    this.home = world.home;
+    this.traceHome = world.traceHome;
+    this.env = world.env;
   }
 
-  /** A fresh repository: base files committed (lines `base`), then `trace init` and its config committed. */
-  static async create(base: Record<string, string> = {}): Promise<Lab> {
-    const lab = new Lab(fs.mkdtempSync(path.join(os.tmpdir(), 'tra-')));
+  /**
+   * A fresh repository: base files committed (lines `base`), then `trace init` and its config committed,
+   * and the daemon up before any agent runs (as after `trace daemon install`).
+   */
+  static create(base: Record<string, string> = {}): Lab {
+    const lab = new Lab(TestRepo.create({ files: base, env: { GIT_EDITOR: 'true' }, daemon: true }));
     try {
-      await lab.setUp(base);
+      lab.git('config', 'rebase.autoStash', 'false');
+      for (const [rel, text] of Object.entries(base)) lab.work.set(rel, Doc.of(BASE, text));
+      lab.trees.set(lab.head(), new Map(lab.work));
     } catch (err) {
-      await lab.cleanup();
+      lab.cleanup();
       throw err;
     }
     return lab;
-  }
-
-  private async setUp(base: Record<string, string>): Promise<void> {
-    this.git('init', '-q', '-b', 'main');
-    this.git('config', 'user.name', 'Bench Human');
-    this.git('config', 'user.email', 'human@example.com');
-    this.git('config', 'commit.gpgsign', 'false');
-    this.git('config', 'rebase.autoStash', 'false');
-    if (Object.keys(base).length) {
-      for (const [rel, text] of Object.entries(base)) this.writeFile(rel, text);
-      this.git('add', '-A');
-      this.git('commit', '-q', '-m', 'base');
-    }
-    const r = await this.cli('init', '--project', 'bench', '--org', 'acme');
-    if (r.code !== 0) throw new Error(`trace init failed: ${r.stderr}${r.stdout}`);
-    // as after `trace daemon install`: the daemon is up before any agent runs
-    const d = await this.cli('daemon', 'start');
-    if (d.code !== 0) throw new Error(`trace daemon start failed: ${d.stderr}${d.stdout}`);
-    this.git('add', '.chainloop.yml', '.claude/settings.json');
-    this.git('commit', '-q', '-m', 'Trace AI coding sessions');
-    for (const [rel, text] of Object.entries(base)) this.work.set(rel, Doc.of(BASE, text));
-    this.trees.set(this.head(), new Map(this.work));
   }
 
   // ── processes ────────────────────────────────────────────────────────────────────────────────
@@ -246,28 +182,26 @@ export class Lab {
   gitTry(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): { status: number; stdout: string; stderr: string } {
     this.pace();
     if (args[0] === 'mv' || args[0] === 'rm') this.humanAt = Date.now();
-    const r = spawnSync('git', args, { cwd: this.repo, env: { ...this.env, ...env }, encoding: 'utf8', input });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    const r = tryGit(this.repo, args, { ...this.env, ...env }, input);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   }
 
   /** Runs a shell command in the repository as the human would. */
   sh(command: string, env: NodeJS.ProcessEnv = {}): string {
     this.pace();
-    const r = spawnSync('sh', ['-c', command], { cwd: this.repo, env: { ...this.env, ...env }, encoding: 'utf8' });
-    this.humanAt = Date.now();
-    if (r.status !== 0) throw new Error(`${command} failed (${r.status}): ${r.stderr}`);
-    return r.stdout;
+    try {
+      return this.world.sh(command, env);
+    } finally {
+      this.humanAt = Date.now();
+    }
   }
 
   /**
    * `trace <args>` with this lab's environment. By default the CLI's `main` runs in this process (the
    * same code `bin/trace.js` runs, without a Node start-up per call); TRACE_BENCH_CLI=spawn runs bin/trace.js.
    */
-  async cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    if (process.env.TRACE_BENCH_CLI === 'spawn') {
-      const r = spawnSync(process.execPath, [path.join(packageRoot, 'bin', 'trace.js'), ...args], { cwd: this.repo, env: this.env, encoding: 'utf8', timeout: 120_000 });
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    }
+  async cli(...args: string[]): Promise<Omit<Run, 'ms'>> {
+    if (process.env.TRACE_BENCH_CLI === 'spawn') return runTrace(this.repo, args, this.env);
     let stdout = '';
     let stderr = '';
     const code = await main(args, { cwd: this.repo, env: this.env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
@@ -296,28 +230,21 @@ export class Lab {
   }
 
   /**
-   * Waits until the daemon has taken in everything so far: `trace status` drains the spool; after an
-   * agent's shell command the daemon's watcher may still be reporting changes, so this waits a moment
-   * and drains again until the spool stays empty.
+   * Waits until the daemon has taken in everything so far. After an agent's shell command the daemon's
+   * work-tree watcher reports a change only once it has been quiet for ~100 ms, and nothing announces
+   * that: `settleMs` waits that window out on purpose; then the daemon's drain, repeated until the
+   * spool stays empty.
    */
-  async quiesce(ms = 300): Promise<void> {
-    await sleep(ms);
+  async quiesce(settleMs = 300): Promise<void> {
+    if (settleMs) await sleep(settleMs);
     for (let i = 0; i < 20; i++) {
-      const r = await this.cli('status', '--json');
-      if (r.code !== 0) throw new Error(`trace status failed: ${r.stderr}`);
-      const spool = (JSON.parse(r.stdout) as { spool?: { waiting?: number } }).spool;
-      if (!spool?.waiting) return;
-      await sleep(50);
+      await this.world.drain();
+      if (this.world.spoolFiles('new').length === 0) return;
     }
+    throw new Error(`the daemon of ${this.traceHome} keeps finding new spool entries`);
   }
 
   // ── files ─────────────────────────────────────────────────────────────────────────────────────
-
-  private writeFile(rel: string, text: string): void {
-    const file = path.join(this.repo, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
 
   read(rel: string): string | null {
     const file = path.join(this.repo, rel);
@@ -333,7 +260,7 @@ export class Lab {
 
   /** A human writes the file (an editor save). */
   human(rel: string, doc: Doc): void {
-    this.writeFile(rel, doc.text());
+    this.world.write(rel, doc.text());
     this.work.set(rel, doc);
     this.humanAt = Date.now();
   }
@@ -378,10 +305,7 @@ export class Lab {
 
   /** A Claude Code-shaped session (named for the truth, with a real UUID id) driven through the hooks. */
   agent(name: string): Agent {
-    const id = randomUUID();
-    const transcript = path.join(this.home, '.claude', 'projects', `-bench-${++this.nSessions}`, `${id}.jsonl`);
-    writeTranscript(transcript, id, { model: 'claude-sonnet-4-5-20250929', version: '2.1.330', turns: [{ input: 3, output: 50, cacheRead: 0, cacheWrite: 100 }] });
-    const a = new Agent(this, name, new ScriptedSession(this.repo, id, transcript, this.env));
+    const a = new Agent(this, name, this.world.session());
     this.agents.push(a);
     return a;
   }
@@ -558,21 +482,8 @@ export class Lab {
   }
 
   /** Stops this lab's daemon and removes its directory (kept with TRACE_BENCH_KEEP=1). */
-  async cleanup(): Promise<void> {
-    const pidFile = path.join(this.traceHome, 'run', 'daemon.pid');
-    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) || null : null;
-    if (pid && alive(pid)) {
-      await this.cli('daemon', 'stop').catch(() => undefined);
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(20);
-      if (alive(pid)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
-    if (process.env.TRACE_BENCH_KEEP !== '1') fs.rmSync(this.root, { recursive: true, force: true });
+  cleanup(): void {
+    this.world.cleanup(process.env.TRACE_BENCH_KEEP === '1');
   }
 }
 
@@ -798,7 +709,7 @@ export async function runScenario(s: Scenario): Promise<ScenarioResult> {
   const t0 = Date.now();
   let lab: Lab | undefined;
   try {
-    lab = await Lab.create(s.base);
+    lab = Lab.create(s.base);
     await s.run(lab);
     const checks = await lab.evaluate();
     const tally = checks.reduce((acc, c) => addTally(acc, c.tally), emptyTally());
@@ -807,7 +718,7 @@ export async function runScenario(s: Scenario): Promise<ScenarioResult> {
     const e = err as Error;
     return { scenario: s, checks: [], tally: emptyTally(), ms: Date.now() - t0, error: `${e instanceof HarnessError ? 'harness: ' : ''}${e.stack ?? e.message}` };
   } finally {
-    await lab?.cleanup();
+    lab?.cleanup();
   }
 }
 

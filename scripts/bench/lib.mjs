@@ -1,14 +1,20 @@
-// Shared helpers for `npm run bench`: timing, statistics, temp repositories, the trace CLI, the daemon.
-// Every benchmark module gets a `ctx` built by createContext() and returns rows built by row().
+// Shared helpers for `npm run bench`: timing, statistics, result rows, realistic payloads. Processes,
+// environments, git, the trace CLI and the daemon come from the test world (test/helpers/, the same
+// module the tests and `npm run bench:attribution` use), compiled by `tsc -p bench/tsconfig.json`
+// (`npm run bench` runs it first). Every benchmark module gets a `ctx` built by createContext() and
+// returns rows built by row().
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { hookCommands, writeTranscript as writeDemoTranscript } from '../../dist/src/demo/claude-driver.js';
+import { callerEnv, git, ROOT, runTrace, stopDaemons, TRACE_BIN } from '../../dist/test/helpers/index.js';
+
+export { alive, git, sleepSync, startDaemon, stopDaemons as stopDaemon, waitUntilSync as waitUntil } from '../../dist/test/helpers/index.js';
 
 /** The package under test (holds bin/, dist/, shims/). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const TRACE_BIN = path.join(PACKAGE_ROOT, 'bin', 'trace.js');
+export const PACKAGE_ROOT = ROOT;
+export { TRACE_BIN };
 
 // ---------------------------------------------------------------------------------------------
 // timing and statistics
@@ -79,9 +85,6 @@ export function skippedRow(bench, figure, reason) {
 // ---------------------------------------------------------------------------------------------
 // environment, temp dirs, cleanup
 
-/** Variables a caller (a git hook, a Claude Code session, a traced shell) may have set that must not leak in. */
-const LEAKY = /^(GIT_|CLAUDE|TRACE($|_)|XDG_STATE_HOME$|XDG_CONFIG_HOME$)/;
-
 export function createContext({ scale = 1, log = (s) => process.stderr.write(s + '\n') } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-trace-bench-'));
   const userHome = path.join(root, 'user');
@@ -91,9 +94,7 @@ export function createContext({ scale = 1, log = (s) => process.stderr.write(s +
     gitconfig,
     '[user]\n\tname = Bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tfsmonitor = false\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n',
   );
-  const baseEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!LEAKY.test(k)) baseEnv[k] = v;
-  Object.assign(baseEnv, { HOME: userHome, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' });
+  const baseEnv = { ...callerEnv(), HOME: userHome, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
 
   const homes = [];
   const ctx = {
@@ -122,7 +123,7 @@ export function createContext({ scale = 1, log = (s) => process.stderr.write(s +
     },
     /** Stops every daemon this run started and removes the temp root. Safe to call twice. */
     cleanup() {
-      for (const home of homes.splice(0)) stopDaemon({ ...baseEnv, TRACE_HOME: home });
+      for (const home of homes.splice(0)) stopDaemons({ ...baseEnv, TRACE_HOME: home });
       fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     },
   };
@@ -131,12 +132,6 @@ export function createContext({ scale = 1, log = (s) => process.stderr.write(s +
 
 // ---------------------------------------------------------------------------------------------
 // git and the trace CLI
-
-export function git(cwd, args, env, input) {
-  const r = spawnSync('git', args, { cwd, env, input, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** A new repository with `files` ({ relPath: content }) committed once (before any hook exists). */
 export function makeRepo(dir, files, env) {
@@ -152,11 +147,11 @@ export function makeRepo(dir, files, env) {
   return dir;
 }
 
-/** Runs `node bin/trace.js …`; returns { status, stdout, stderr }. */
+/** Runs `node bin/trace.js …` (no time limit); returns { status, stdout, stderr }; throws on failure unless check is false. */
 export function trace(args, { cwd, env, check = true } = {}) {
-  const r = spawnSync(process.execPath, [TRACE_BIN, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (check && r.status !== 0) throw new Error(`trace ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r;
+  const r = runTrace(cwd, args, env, 0);
+  if (check && r.code !== 0) throw new Error(`trace ${args.join(' ')} failed (${r.code}): ${r.stderr || r.stdout}`);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function traceJson(args, opts) {
@@ -165,19 +160,9 @@ export function traceJson(args, opts) {
 
 /** The hook command `.claude/settings.json` of `repo` runs for `event` (the first of ours). */
 export function hookCommand(repo, event, toolName) {
-  const settings = JSON.parse(fs.readFileSync(path.join(repo, '.claude', 'settings.json'), 'utf8'));
-  for (const group of settings.hooks?.[event] ?? []) {
-    if (toolName && !matcherMatches(group.matcher, toolName)) continue;
-    for (const h of group.hooks ?? []) if (h.type === 'command' && h.command) return h.command;
-  }
-  throw new Error(`no ${event} hook${toolName ? ` for ${toolName}` : ''} in ${repo}/.claude/settings.json`);
-}
-
-/** Claude Code's matcher rule (as src/demo/claude-driver.ts): exact names, or else a JS RegExp. */
-function matcherMatches(matcher, toolName) {
-  if (matcher === undefined || matcher === '' || matcher === '*') return true;
-  if (/^[A-Za-z0-9_\- |,]+$/.test(matcher)) return matcher.split(/[|,]/).map((s) => s.trim()).includes(toolName);
-  return new RegExp(matcher).test(toolName);
+  const [command] = hookCommands(repo, event, toolName);
+  if (!command) throw new Error(`no ${event} hook${toolName ? ` for ${toolName}` : ''} in ${repo}/.claude/settings.json`);
+  return command;
 }
 
 /** Environment Claude Code gives a hook. */
@@ -185,62 +170,8 @@ export function hookEnv(env, repo) {
   return { ...env, CLAUDE_PROJECT_DIR: repo, CLAUDECODE: '1' };
 }
 
-export function daemonPid(env) {
-  const r = trace(['daemon', 'status', '--json'], { env, check: false });
-  try {
-    const s = JSON.parse(r.stdout);
-    return s.running ? s.pid : null;
-  } catch {
-    return null;
-  }
-}
-
-export function startDaemon(env) {
-  trace(['daemon', 'start'], { env });
-  const pid = daemonPid(env);
-  if (!pid) throw new Error(`daemon did not start for ${env.TRACE_HOME}`);
-  return pid;
-}
-
-/** Stops the daemon of env.TRACE_HOME (by its own stop command, then by its pid if it lingers). */
-export function stopDaemon(env) {
-  const pid = daemonPid(env);
-  if (!pid) return;
-  trace(['daemon', 'stop'], { env, check: false });
-  if (alive(pid)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-export function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // waiting, spool, /proc
-
-export function sleepSync(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Polls `pred` every `intervalMs` until it is true or `timeoutMs` passed; returns whether it became true. */
-export function waitUntil(pred, timeoutMs, intervalMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (pred()) return true;
-    if (Date.now() >= deadline) return false;
-    sleepSync(intervalMs);
-  }
-}
 
 export function spoolWaiting(home) {
   try {
@@ -368,18 +299,10 @@ export function claudePayloads(repo, file, transcriptPath, sessionId = 'bench-00
   };
 }
 
-/** A small Claude Code-shaped transcript (one prompt, `turns` assistant messages with usage). */
+/** A small Claude Code-shaped transcript (one prompt, `turns` assistant messages with usage), as the demo writes it. */
 export function writeTranscript(file, sessionId, turns = 3, model = 'claude-sonnet-4-5-20250929') {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const t = Date.now();
-  const lines = [{ type: 'user', uuid: 'u0', sessionId, version: '2.1.197', timestamp: new Date(t).toISOString(), isSidechain: false, message: { role: 'user', content: 'Refactor the handlers.' } }];
-  for (let i = 0; i < turns; i++) {
-    lines.push({
-      type: 'assistant', uuid: `a${i}`, sessionId, version: '2.1.197', timestamp: new Date(t + (i + 1) * 1000).toISOString(), isSidechain: false, requestId: `req_bench${i}`,
-      message: { id: `msg_bench${i}`, role: 'assistant', model, content: [{ type: 'text', text: '…' }], stop_reason: 'end_turn', usage: { input_tokens: 1200 + i, output_tokens: 300 + i, cache_read_input_tokens: 20000, cache_creation_input_tokens: 500 } },
-    });
-  }
-  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const usage = Array.from({ length: turns }, (_, i) => ({ input: 1200 + i, output: 300 + i, cacheRead: 20000, cacheWrite: 500 }));
+  writeDemoTranscript(file, sessionId, { model, version: '2.1.197', turns: usage });
 }
 
 /** Runs one hook command exactly as Claude Code does: `sh -c <command>`, payload on stdin, cwd the repo. */

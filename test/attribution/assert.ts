@@ -10,7 +10,7 @@ const view = (files: ExpectedFile[]) =>
   files.map((f) => ({ path: f.path, status: f.status, line_ranges: f.line_ranges, human_line_ranges: f.human_line_ranges, by_session: f.by_session, session_ids: f.session_ids }));
 
 export async function assertScenario(s: Scenario): Promise<void> {
-  const lab = await Lab.create(s.base);
+  const lab = Lab.create(s.base);
   try {
     await s.run(lab);
     const expected = lab.expected();
@@ -25,6 +25,6 @@ export async function assertScenario(s: Scenario): Promise<void> {
       });
     }
   } finally {
-    await lab.cleanup();
+    lab.cleanup();
   }
 }

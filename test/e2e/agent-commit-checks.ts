@@ -9,7 +9,8 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { validateSessionData } from '../../src/attest/verify.js';
 import type { ShowResponse, StatusResponse } from '../../src/protocol/types.js';
-import { claudeSemantics, shimEvents, trailerSessions, type AgentRun, type AgentWorld } from './agent-replay-run.js';
+import { shimEvents, trailerSessions, type AgentWorld } from '../helpers/agent-world.js';
+import { claudeSemantics, type AgentRun } from './agent-replay-run.js';
 
 /** The parts of `trace session show --json` these checks read. */
 export interface SessionEvidence {

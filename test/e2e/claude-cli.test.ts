@@ -4,11 +4,10 @@
  * Bash tool; the trailer, `trace show` and `trace session show` must say exactly what the scenario did.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateSessionData } from '../../src/attest/verify.js';
+import { agentWorlds, shimEvents, trailerSessions } from '../helpers/agent-world.js';
 import { ensureClaudeClient, type ClaudeClient } from './claude-client.js';
 import {
   HARNESS,
@@ -19,7 +18,6 @@ import {
   scenarioFiles,
   scenarioTools,
   scenarioUsage,
-  TRACE_JS,
   transcriptUsage,
   type Scenario,
 } from './replay.js';
@@ -60,94 +58,17 @@ let netns = false;
 beforeAll(async () => {
   if (!fs.existsSync(HARNESS)) throw new Error(`no claude-replay harness at ${HARNESS}: lay the shared folder beside the repository as ../shared`);
   client = await ensureClaudeClient();
-  if ('skip' in client) console.warn(`claude-cli e2e skipped: ${client.skip}`);
   netns = netnsAvailable();
 }, 15 * 60_000);
 
-/** One test's world: a repository after `trace init`, its own TRACE_HOME, HOME for the client and run.sh output. */
-interface World {
-  root: string;
-  repo: string;
-  home: string;
-  env: NodeJS.ProcessEnv;
-  initCommit: string;
-  git: (...args: string[]) => Promise<string>;
-  trace: (...args: string[]) => Promise<string>;
-}
+/** One test's world (test/helpers/agent-world.ts): the hooks start the daemon, as on a machine without `trace daemon install`. */
+const agentWorld = agentWorlds();
+const makeWorld = () => agentWorld([], { daemon: false });
 
-let worlds: World[] = [];
-afterEach(async (ctx) => {
-  for (const w of worlds.splice(0)) {
-    if (ctx.task.result?.state === 'fail') console.error(await diagnostics(w));
-    await execa(process.execPath, [TRACE_JS, 'daemon', 'stop'], { cwd: w.root, env: w.env, extendEnv: false, reject: false });
-    fs.rmSync(w.root, { recursive: true, force: true });
-  }
-});
-
-/** What explains a failure, printed before the world is removed: the repository's trace log, its commits, the daemon's logs. */
-async function diagnostics(w: World): Promise<string> {
-  const read = (f: string) => {
-    try {
-      return fs.readFileSync(f, 'utf8').trim().split('\n').slice(-40).join('\n');
-    } catch {
-      return '(none)';
-    }
-  };
-  const logDir = path.join(w.env.TRACE_HOME!, 'log');
-  const logs = fs.existsSync(logDir) ? fs.readdirSync(logDir).map((f) => `--- ${f}\n${read(path.join(logDir, f))}`) : [];
-  const commits = await execa('git', ['log', '-3', '--format=%H %s%n%b'], { cwd: w.repo, env: w.env, extendEnv: false, reject: false });
-  return [
-    `=== claude-cli e2e diagnostics (${w.root})`,
-    `--- .git/chainloop-trace/log.txt\n${read(path.join(w.repo, '.git', 'chainloop-trace', 'log.txt'))}`,
-    `--- git log\n${commits.stdout}`,
-    ...logs,
-  ].join('\n');
-}
-
-function requireClient(ctx: TestContext): { bin: string; version: string } {
-  if ('skip' in client) return ctx.skip(client.skip);
+/** The installed client; no client (npm could not install it) fails the test: CI can install it. */
+function requireClient(): { bin: string; version: string } {
+  if ('skip' in client) throw new Error(client.skip);
   return client;
-}
-
-async function makeWorld(): Promise<World> {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-trace-e2e-')));
-  const repo = path.join(root, 'repo');
-  const home = path.join(root, 'home');
-  fs.mkdirSync(repo);
-  fs.mkdirSync(home);
-  // the caller's environment without anything git- or ai-trace-specific; run.sh removes CLAUDE*/ANTHROPIC_* itself
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GIT_|TRACE)/.test(k)));
-  delete base.XDG_CONFIG_HOME;
-  delete base.XDG_STATE_HOME;
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    PATH: [path.dirname(TRACE_JS), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-    HOME: home,
-    TRACE_HOME: path.join(root, 'trace'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-  const git = async (...args: string[]) => (await execa('git', args, { cwd: repo, env, extendEnv: false })).stdout;
-  const trace = async (...args: string[]) => {
-    const r = await execa(process.execPath, [TRACE_JS, ...args], { cwd: repo, env, extendEnv: false, reject: false });
-    if (r.exitCode !== 0) throw new Error(`trace ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const w: World = { root, repo, home, env, initCommit: '', git, trace };
-  worlds.push(w);
-
-  await git('init', '-q', '-b', 'main');
-  await git('config', 'user.name', 'E2E Developer');
-  await git('config', 'user.email', 'dev@example.com');
-  fs.writeFileSync(path.join(repo, 'README.md'), '# e2e\n');
-  await git('add', 'README.md');
-  await git('commit', '-q', '-m', 'initial commit');
-  await trace('init', '--project', 'e2e', '--org', 'acme');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'Trace AI coding sessions');
-  expect(await git('status', '--porcelain')).toBe('');
-  w.initCommit = await git('rev-parse', 'HEAD');
-  return w;
 }
 
 function lineCount(text: string): number {
@@ -155,27 +76,13 @@ function lineCount(text: string): number {
 }
 
 /** The ai-trace events the client fired, in order, as the shim logged them ("PreToolUse Write", "Stop", …). */
-function claudeEvents(repo: string): string[] {
-  return fs
-    .readFileSync(path.join(repo, '.git', 'chainloop-trace', 'log.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f[1] === 'claude')
-    .map((f) => f.slice(2).join(' '));
-}
+const claudeEvents = (repo: string): string[] => shimEvents(repo, 'claude');
 
 /** The hook log names the tool for edit tools only (the shim parses no other payload: it stays cheap). */
 function expectedEvents(s: Scenario): string[] {
   const tools = s.turns.flatMap((t) => t.content.filter((b) => b.type === 'tool_use').map((b) => b.name!));
   const named = (event: string, tool: string) => (['Edit', 'Write', 'MultiEdit', 'NotebookEdit'].includes(tool) ? `${event} ${tool}` : event);
   return ['SessionStart', 'UserPromptSubmit', ...tools.flatMap((t) => [named('PreToolUse', t), named('PostToolUse', t)]), 'Stop', 'SessionEnd'];
-}
-
-function sessionsTrailer(message: string): string[] {
-  return message
-    .split('\n')
-    .filter((l) => l.startsWith(`${TRAILER}:`))
-    .map((l) => l.slice(TRAILER.length + 1).trim());
 }
 
 /** Checks what every session's evidence must say about the scenarios it ran. */
@@ -213,8 +120,8 @@ function expectSessionEvidence(
 }
 
 describe('the real Claude Code CLI in a traced repository', () => {
-  it('traces an agent that writes, edits and commits through its Bash tool', { timeout: 180_000 }, async (ctx) => {
-    const { bin, version } = requireClient(ctx);
+  it('traces an agent that writes, edits and commits through its Bash tool', { timeout: 180_000 }, async () => {
+    const { bin, version } = requireClient();
     const w = await makeWorld();
     const scenario = loadScenario('agent-commits.json');
 
@@ -232,7 +139,7 @@ describe('the real Claude Code CLI in a traced repository', () => {
     expect((await w.git('show', '--name-status', '--format=', 'HEAD')).split('\n')).toEqual(paths.map((p) => `A\t${p}`));
 
     // the commit-msg hook, run by git inside the agent's Bash, named the session
-    expect(sessionsTrailer(await w.git('log', '-1', '--format=%B'))).toEqual([run.sessionId]);
+    expect(trailerSessions(await w.git('log', '-1', '--format=%B'))).toEqual([run.sessionId]);
     expect((await w.git('log', '-1', `--format=%(trailers:key=${TRAILER},valueonly)`)).trim()).toBe(run.sessionId);
 
     // every hook the client fired reached the shim, in order, and nothing failed
@@ -306,8 +213,8 @@ describe('the real Claude Code CLI in a traced repository', () => {
     expect(status.spool).toEqual({ waiting: 0, dead: 0 });
   });
 
-  it('keeps a human edit between resumed agent turns, and a human commit, human', { timeout: 180_000 }, async (ctx) => {
-    const { bin, version } = requireClient(ctx);
+  it('keeps a human edit between resumed agent turns, and a human commit, human', { timeout: 180_000 }, async () => {
+    const { bin, version } = requireClient();
     const w = await makeWorld();
     const first = loadScenario('resume-write.json');
     const second = loadScenario('resume-edit.json');
@@ -342,7 +249,7 @@ describe('the real Claude Code CLI in a traced repository', () => {
     await w.git('add', '-A');
     await w.git('commit', '-q', '-m', 'Greet with a default');
     const head = await w.git('rev-parse', 'HEAD');
-    expect(sessionsTrailer(await w.git('log', '-1', '--format=%B'))).toEqual([sessionId]);
+    expect(trailerSessions(await w.git('log', '-1', '--format=%B'))).toEqual([sessionId]);
     expect(claudeEvents(w.repo)).toEqual([...expectedEvents(first), ...expectedEvents(second)]);
 
     const show = JSON.parse(await w.trace('show', 'HEAD', '--json')) as Show;

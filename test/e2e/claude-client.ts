@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { ROOT } from '../helpers/env.js';
 
 /** The Claude Code release the end-to-end test pins (the one ../shared/harness/claude-replay was verified with). */
 export const CLAUDE_CODE_VERSION = '2.1.197';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Inside node_modules/, so it is gitignored and `npm ci` starts it afresh. */
 export const CLAUDE_CACHE = path.join(ROOT, 'node_modules', '.cache', 'claude-code');
 
 const LOCK_WAIT_MS = 10 * 60_000;
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 
-/** A runnable client, or why there is none (only an install that failed gives a skip). */
+/** A runnable client, or why there is none (an install that failed: the test fails with this reason). */
 export type ClaudeClient = { bin: string; version: string } | { skip: string };
 
 /**

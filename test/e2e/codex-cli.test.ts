@@ -9,25 +9,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateSessionData } from '../../src/attest/verify.js';
 import type { ShowResponse, StatusResponse } from '../../src/protocol/types.js';
 import { netnsAvailable } from './replay.js';
-import {
-  claudeSemantics, dropAgentWorld, loadAgentScenario, makeAgentWorld, runAgentReplay, shimEvents, trailerSessions, type AgentWorld,
-} from './agent-replay-run.js';
+import { claudeSemantics, loadAgentScenario, runAgentReplay } from './agent-replay-run.js';
+import { agentWorlds, shimEvents, trailerSessions } from '../helpers/agent-world.js';
 
 const SCENARIO = 'codex/write-edit-shell-commit.json';
 
-let worlds: AgentWorld[] = [];
-afterEach(async (ctx) => {
-  for (const w of worlds.splice(0)) await dropAgentWorld(w, ctx.task.result?.state === 'fail');
-});
+const makeAgentWorld = agentWorlds();
 
 describe('the real Codex CLI in a traced repository', () => {
   it('traces apply_patch edits (several files in one patch), shell changes and a commit through its shell', { timeout: 20 * 60_000 }, async () => {
     const w = await makeAgentWorld(['--codex']);
-    worlds.push(w);
     // trace init says that Codex runs these hooks only once trusted, and how
     expect(w.initOutput).toMatch(/trust/i);
     expect(w.initOutput).toMatch(/\/hooks/);

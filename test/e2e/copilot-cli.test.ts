@@ -8,24 +8,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsAvailable } from './replay.js';
-import { claudeSemantics, dropAgentWorld, loadAgentScenario, makeAgentWorld, runAgentReplay, type AgentWorld } from './agent-replay-run.js';
+import { claudeSemantics, loadAgentScenario, runAgentReplay } from './agent-replay-run.js';
+import { agentWorlds } from '../helpers/agent-world.js';
 import { expectTracedCommit } from './agent-commit-checks.js';
 
 const SCENARIO = 'copilot/write-edit-shell-commit.json';
 /** OpenAI's list prices for gpt-4.1, USD per million tokens (cached input at the cached rate). */
 const GPT_4_1 = { input: 2, cachedInput: 0.5, output: 8 };
 
-let worlds: AgentWorld[] = [];
-afterEach(async (ctx) => {
-  for (const w of worlds.splice(0)) await dropAgentWorld(w, ctx.task.result?.state === 'fail');
-});
+const makeAgentWorld = agentWorlds();
 
 describe('the real Copilot CLI in a traced repository', () => {
   it('traces create and edit, a shell-made change and a commit through its shell', { timeout: 20 * 60_000 }, async () => {
     const w = await makeAgentWorld(['--copilot']);
-    worlds.push(w);
     // trace init says that Copilot runs repository hooks only in a trusted folder, and how to trust it
     expect(w.initOutput).toMatch(/trust/i);
     expect(w.initOutput).toMatch(/--trust-folder/);

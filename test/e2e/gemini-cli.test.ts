@@ -8,26 +8,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateSessionData } from '../../src/attest/verify.js';
 import type { ShowResponse, StatusResponse } from '../../src/protocol/types.js';
 import { netnsAvailable } from './replay.js';
-import {
-  claudeSemantics, dropAgentWorld, loadAgentScenario, makeAgentWorld, runAgentReplay, shimEvents, trailerSessions, type AgentWorld,
-} from './agent-replay-run.js';
+import { claudeSemantics, loadAgentScenario, runAgentReplay } from './agent-replay-run.js';
+import { agentWorlds, shimEvents, trailerSessions } from '../helpers/agent-world.js';
 
 const SCENARIO = 'gemini/write-edit-shell-commit.json';
 const HELLO = '#!/bin/sh\necho "hello, edited by replay"\n';
 
-let worlds: AgentWorld[] = [];
-afterEach(async (ctx) => {
-  for (const w of worlds.splice(0)) await dropAgentWorld(w, ctx.task.result?.state === 'fail');
-});
+const makeAgentWorld = agentWorlds();
 
 describe('the real Gemini CLI in a traced repository', () => {
   it('traces writes, edits, shell changes and a commit through its shell tool', { timeout: 20 * 60_000 }, async () => {
     const w = await makeAgentWorld(['--gemini']);
-    worlds.push(w);
     expect(w.initOutput).toMatch(/Gemini CLI/);
     expect(w.initOutput).toMatch(/trust/i);
     const scenario = loadAgentScenario<{ model: string; turns: unknown[] }>(SCENARIO);

@@ -9,22 +9,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsAvailable } from './replay.js';
-import { claudeSemantics, dropAgentWorld, loadAgentScenario, makeAgentWorld, runAgentReplay, type AgentWorld } from './agent-replay-run.js';
+import { claudeSemantics, loadAgentScenario, runAgentReplay } from './agent-replay-run.js';
+import { agentWorlds } from '../helpers/agent-world.js';
 import { expectTracedCommit } from './agent-commit-checks.js';
 
 const SCENARIO = 'opencode/write-edit-shell-commit.json';
 
-let worlds: AgentWorld[] = [];
-afterEach(async (ctx) => {
-  for (const w of worlds.splice(0)) await dropAgentWorld(w, ctx.task.result?.state === 'fail');
-});
+const makeAgentWorld = agentWorlds();
 
 describe('the real OpenCode CLI in a traced repository', () => {
   it('traces write and edit, a shell-made change and a commit through its shell', { timeout: 20 * 60_000 }, async () => {
     const w = await makeAgentWorld(['--opencode']);
-    worlds.push(w);
     expect(fs.readFileSync(path.join(w.repo, '.opencode', 'plugin', 'ai-trace.js'), 'utf8')).toMatch(/^\/\/ ai-trace OpenCode plugin/);
     // trace init says what OpenCode does with a project plugin folder at startup
     expect(w.initOutput).toMatch(/@opencode-ai\/plugin/);

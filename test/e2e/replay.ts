@@ -4,11 +4,9 @@ import path from 'node:path';
 import { sharedDir } from '../helpers/shared.js';
 import { execa } from 'execa';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The shared harness, laid beside the repository as ../shared (as CI does). */
 export const HARNESS = path.join(sharedDir(), 'harness', 'claude-replay', 'run.sh');
 export const SCENARIOS = path.join(import.meta.dirname, 'scenarios');
-export const TRACE_JS = path.join(ROOT, 'bin', 'trace.js');
 
 /** The parts of a claude-replay scenario the test derives its expectations from. */
 export interface Usage {

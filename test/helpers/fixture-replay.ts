@@ -11,8 +11,9 @@ import { validateSessionData } from '../../src/attest/verify.js';
 import { fireHook } from '../../src/demo/claude-driver.js';
 import type { SessionData } from '../../src/evidence/session-data.js';
 import { CODE_CHANGES_KEYS, FILE_KEYS, r, RepoPool, SHOW_KEYS, type TestRepo } from './repo.js';
+import { sharedDir } from './shared.js';
 
-const FIXTURES = '/work/shared/fixtures/claude-code';
+const FIXTURES = path.join(sharedDir(), 'fixtures', 'claude-code');
 
 interface Meta {
   claude_code_version: string;

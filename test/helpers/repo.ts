@@ -3,25 +3,17 @@
  * it, and a runner for the real CLI (`node bin/trace.js`) with that environment. Nothing is written
  * outside the temporary root; `cleanup()` stops the repository's daemon and removes the root.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { alive, zombie } from '../../src/client/start-lock.js';
 import { ScriptedSession, writeTranscript } from '../../src/demo/claude-driver.js';
+import { daemonPid, drain, processesOf, stopDaemons } from './daemon.js';
+import { isolatedEnv, ROOT, TRACE_BIN } from './env.js';
+import { git, runAsync, runTrace, type Run } from './proc.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const TRACE_BIN = path.join(ROOT, 'bin', 'trace.js');
-
-/** One CLI run's exit code and output. */
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export { ROOT, TRACE_BIN, type Run };
 
 // the contract's shapes (`trace show --json`), from the product: a test that drifts from them fails to type-check
 import type { FileChange } from '../../src/attribution/code-changes.js';
@@ -46,6 +38,10 @@ export interface TestRepoOptions {
   init?: boolean;
   /** Files to commit before `trace init` (the base commit), relative path → content. */
   files?: Record<string, string>;
+  /** More environment for every process of this repository (e.g. GIT_EDITOR). */
+  env?: NodeJS.ProcessEnv;
+  /** Start the daemon after `trace init`, as after `trace daemon install` (default false: the hooks start it). */
+  daemon?: boolean;
 }
 
 export class TestRepo {
@@ -57,33 +53,20 @@ export class TestRepo {
   readonly env: NodeJS.ProcessEnv;
   private sessions = 0;
 
-  private constructor(root: string) {
+  private constructor(root: string, extraEnv: NodeJS.ProcessEnv = {}) {
     this.root = root;
     this.repo = path.join(root, 'repo');
     this.home = path.join(root, 'home');
     this.traceHome = path.join(root, 'trace');
     this.tmp = path.join(root, 'tmp');
     for (const d of [this.repo, this.home, this.tmp]) fs.mkdirSync(d, { recursive: true });
-    // a clean environment: nothing of the developer's git config, trace state or Claude session leaks in
-    this.env = {
-      PATH: process.env.PATH,
-      HOME: this.home,
-      TRACE_HOME: this.traceHome,
-      TMPDIR: this.tmp,
-      LANG: 'C',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_AUTHOR_NAME: 'Test Human',
-      GIT_AUTHOR_EMAIL: 'human@example.com',
-      GIT_COMMITTER_NAME: 'Test Human',
-      GIT_COMMITTER_EMAIL: 'human@example.com',
-    };
+    this.env = isolatedEnv({ home: this.home, traceHome: this.traceHome, tmp: this.tmp }, extraEnv);
   }
 
   /** A fresh repository (`git init -b main`, local user config), optionally with a base commit, then `trace init`. */
   static create(options: TestRepoOptions = {}): TestRepo {
     // short prefix: the daemon's socket path must stay under ~100 bytes
-    const t = new TestRepo(fs.mkdtempSync(path.join(os.tmpdir(), 'trt-')));
+    const t = new TestRepo(fs.mkdtempSync(path.join(os.tmpdir(), 'trt-')), options.env);
     t.git('init', '-q', '-b', 'main');
     t.git('config', 'user.name', 'Test Human');
     t.git('config', 'user.email', 'human@example.com');
@@ -100,6 +83,10 @@ export class TestRepo {
       t.git('add', '.chainloop.yml', '.claude/settings.json');
       t.git('commit', '-q', '-m', 'Trace AI coding sessions');
     }
+    if (options.daemon) {
+      const r = t.trace('daemon', 'start');
+      if (r.code !== 0) throw new Error(`trace daemon start failed: ${r.stderr}${r.stdout}`);
+    }
     return t;
   }
 
@@ -109,9 +96,7 @@ export class TestRepo {
   }
 
   gitIn(cwd: string, args: string[], input?: string): string {
-    const r = spawnSync('git', args, { cwd, env: this.env, encoding: 'utf8', input });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-    return r.stdout;
+    return git(cwd, args, this.env, input);
   }
 
   /** Runs a shell command in the repository with the test environment. */
@@ -127,23 +112,17 @@ export class TestRepo {
   }
 
   traceIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, [TRACE_BIN, ...args], { cwd, env: { ...this.env, ...env }, encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+    return runTrace(cwd, args, { ...this.env, ...env }, 60_000);
   }
 
   /** Like `traceIn`, without blocking (to run several commands at once). */
   traceAsync(cwd: string, args: string[]): Promise<Run> {
-    const t0 = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [TRACE_BIN, ...args], { cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
-    });
+    return runAsync(process.execPath, [TRACE_BIN, ...args], cwd, this.env);
+  }
+
+  /** Waits until the running daemon has applied every spooled event (its own drain; see daemon.ts). */
+  drain(timeoutMs?: number): Promise<number> {
+    return drain(this.traceHome, timeoutMs);
   }
 
   /** `trace … --json` parsed; throws with the output when it fails. */
@@ -219,11 +198,7 @@ export class TestRepo {
   }
 
   daemonPid(): number | null {
-    try {
-      return Number(fs.readFileSync(path.join(this.traceHome, 'run', 'daemon.pid'), 'utf8').trim()) || null;
-    } catch {
-      return null;
-    }
+    return daemonPid(this.traceHome);
   }
 
   /** Pids of the live daemon processes (dist/daemon/main.js) of this TRACE_HOME (Linux). */
@@ -238,65 +213,11 @@ export class TestRepo {
     if (r.code !== 0) throw new Error(`trace daemon stop exited ${r.code}: ${r.stderr}`);
   }
 
-  /** Stops the daemon (killing it if `trace daemon stop` failed) and removes everything. */
-  cleanup(): void {
-    const pid = this.daemonPid();
-    if (pid && alive(pid)) {
-      try {
-        this.stopDaemon();
-      } catch {
-        /* fall through to the kill below */
-      }
-    }
-    if (pid && alive(pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    // a daemon a hook started in the background may still be coming up: wait for it and stop it too
-    const deadline = Date.now() + 10_000;
-    for (let left = processesOf(this.traceHome); left.length; left = processesOf(this.traceHome)) {
-      const hard = Date.now() > deadline;
-      for (const p of left) {
-        if (hard || p.daemon) {
-          try {
-            process.kill(p.pid, hard ? 'SIGKILL' : 'SIGTERM');
-          } catch {
-            /* gone */
-          }
-        }
-      }
-      sleepSync(50);
-    }
-    fs.rmSync(this.root, { recursive: true, force: true });
+  /** Stops every daemon of this TRACE_HOME (killing what `trace daemon stop` leaves) and removes everything. */
+  cleanup(keep = false): void {
+    stopDaemons(this.env, this.root);
+    if (!keep) fs.rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Live processes (Linux) whose environment has this TRACE_HOME: daemons and background `trace daemon start`s. */
-function processesOf(traceHome: string): { pid: number; daemon: boolean }[] {
-  if (process.platform !== 'linux') return [];
-  const out: { pid: number; daemon: boolean }[] = [];
-  const want = `TRACE_HOME=${traceHome}`;
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (!fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(want) || zombie(Number(name))) continue;
-      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      // only ai-trace's own node processes (the daemon, a `trace … daemon start`), never the test's shells
-      if (!cmd.includes('daemon')) continue;
-      out.push({ pid: Number(name), daemon: cmd.includes(path.join('dist', 'daemon', 'main.js')) });
-    } catch {
-      /* gone, or not ours */
-    }
-  }
-  return out;
 }
 
 /** Creates TestRepos for one test and cleans all of them up after it (call `cleanupAll` in afterEach). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
+import { ROOT } from './env.js';
 
 /**
  * The shared folder (harnesses, fixtures, formats) laid beside the repository: `../shared` in CI's fresh

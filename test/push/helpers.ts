@@ -4,7 +4,6 @@
  * receiver on 127.0.0.1, and checks that every attestation's materials are schema-valid and free of
  * prompt text. Built on test/helpers/repo.ts.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,6 +12,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
 import { validateAgentConfigData, validateSessionData, validateSignalsData } from '../../src/attest/verify.js';
+import { runAsync, until, type Run } from '../helpers/proc.js';
 import { sharedDir } from '../helpers/shared.js';
 import { TestRepo, type RepoPool } from '../helpers/repo.js';
 
@@ -47,8 +47,6 @@ export interface Traced {
   session: string;
   prompt: string;
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A bare repository `remote.git` next to t's work tree, added as `origin`, with t's main pushed. */
 export function addBareRemote(t: TestRepo): string {
@@ -109,32 +107,24 @@ export function status(t: TestRepo, env: NodeJS.ProcessEnv = {}): StatusJson {
   return JSON.parse(r.stdout) as StatusJson;
 }
 
-/** Polls `trace status --json` until `done(pushes)`; throws with the last status on timeout. */
+/** Polls `trace status --json` until `done(pushes)`; throws with the last status and the daemon's log on timeout. */
 export async function waitForPushes(t: TestRepo, done: (p: PushRow[]) => boolean, timeoutMs = 20_000, pollMs = 150): Promise<PushRow[]> {
-  const deadline = Date.now() + timeoutMs;
   let last: StatusJson | undefined;
-  for (;;) {
-    last = status(t);
-    if (done(last.pushes)) return last.pushes;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for pushes: ${JSON.stringify(last.pushes, null, 2)}\n--- daemon log:\n${t.daemonLog().slice(-3000)}`);
-    }
-    await sleep(pollMs);
-  }
+  return until(
+    'pushes',
+    () => {
+      last = status(t);
+      return done(last.pushes) && last.pushes;
+    },
+    { timeoutMs, intervalMs: pollMs, describe: () => `${JSON.stringify(last?.pushes, null, 2)}\n--- daemon log:\n${t.daemonLog().slice(-3000)}` },
+  );
 }
 
 export const allDelivered = (n: number) => (p: PushRow[]) => p.length === n && p.every((x) => x.state === 'delivered');
 
 /** Runs git asynchronously (for concurrent pushes); never throws. */
-export function gitAsync(t: TestRepo, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd: t.repo, env: { ...t.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+export function gitAsync(t: TestRepo, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runAsync('git', args, t.repo, { ...t.env, ...env });
 }
 
 /** `trace attestation show REF --json`: the bundle JSON text. */
@@ -275,11 +265,7 @@ export async function startReceiver(answer: (req: Received, n: number) => Answer
     url: `http://127.0.0.1:${bound}/attestations`,
     requests,
     async seen(n, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < n) {
-        if (Date.now() > deadline) throw new Error(`receiver saw ${requests.length} request(s), expected ${n}`);
-        await sleep(25);
-      }
+      await until(`${n} request(s) at the receiver`, () => requests.length >= n, { timeoutMs, describe: () => `it saw ${requests.length}` });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive } from '../../src/client/start-lock.js';
+import { sleep, until } from '../helpers/proc.js';
 import { RepoPool } from '../helpers/repo.js';
 import {
   addBareRemote,
@@ -18,7 +19,6 @@ import {
   checkBundle,
   configure,
   FAST_RETRY,
-  sleep,
   startReceiver,
   status,
   tracedCommit,
@@ -102,7 +102,7 @@ describe('http delivery through the daemon', () => {
     push(t);
     const [job] = await waitForPushes(t, allDelivered(1));
     expect(job).toMatchObject({ state: 'delivered', attempts: 4, last_error: null, destination: rx.url, commits: [traced.sha] });
-    await sleep(400); // several backoff periods: nothing more arrives
+    await sleep(400); // on purpose: several backoff periods (100-300 ms) pass and nothing more arrives; an absence has no event
     expect(rx.requests).toHaveLength(4);
     const body = checkRequests(rx, traced);
     expect(job!.attestation_digest).toBe(sha256(body));
@@ -122,7 +122,7 @@ describe('http delivery through the daemon', () => {
     expect(job).toMatchObject({ state: 'failed', attempts: 1, next_attempt_at: null });
     expect(job!.last_error).toMatch(/HTTP 401/);
     expect(job!.last_error).toContain('invalid token for project test');
-    await sleep(500); // dead letter: no retry storm
+    await sleep(500); // on purpose: a dead letter is not retried; waited out past the backoff, as an absence has no event
     expect(rx.requests).toHaveLength(1);
     expect(status(t).pushes[0]).toMatchObject({ state: 'failed', attempts: 1 });
     const human = t.trace('status');
@@ -136,7 +136,7 @@ describe('http delivery through the daemon', () => {
     expect(retried.code, retried.stderr).toBe(0);
     const [done] = await waitForPushes(t, allDelivered(1));
     expect(done).toMatchObject({ id: job!.id, state: 'delivered', attempts: 2, last_error: null });
-    await sleep(300);
+    await sleep(300); // on purpose: past the backoff, no request beyond the retried one arrives
     expect(rx.requests).toHaveLength(2);
     checkRequests(rx, traced, ['expired-token', TOKEN]);
     expect(t.trace('push', '--retry', String(job!.id)).code).not.toBe(0); // delivered: nothing to retry
@@ -168,8 +168,7 @@ describe('http delivery through the daemon', () => {
     // the receiver applies the first request's effect, but its answer never reaches the dead daemon
     effects.set(String(rx.requests[0]!.headers['idempotency-key']), 1);
     process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 200 && alive(pid); i++) await sleep(10);
-    expect(alive(pid)).toBe(false);
+    await until(`daemon ${pid} to exit`, () => !alive(pid), { timeoutMs: 2000, intervalMs: 10 });
     release?.();
 
     // any trace command restarts the daemon, which requeues the interrupted job
@@ -177,7 +176,7 @@ describe('http delivery through the daemon', () => {
     expect(after.daemon.pid).not.toBe(pid);
     const [job] = await waitForPushes(t, allDelivered(1));
     expect(job).toMatchObject({ state: 'delivered', attempts: 2, commits: [traced.sha] });
-    await sleep(300);
+    await sleep(300); // on purpose: past the backoff, no third request arrives
     expect(rx.requests).toHaveLength(2);
     checkRequests(rx, traced);
     expect(new Set(rx.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
