@@ -11,6 +11,7 @@ export const TRACE_ERROR_CODES = [
   'DELIVERY_FAILED',
   'UNSUPPORTED',
   'STATE_NOT_OWNED',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

@@ -18,9 +18,12 @@ import {
   type Statement,
 } from '../src/attest/statement.js';
 import { validateSessionData, verifyBundle } from '../src/attest/verify.js';
-import { key as keyCommand } from '../src/cli/key.js';
+import { main } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import { tracePaths } from '../src/paths.js';
+
+/** `trace key …` through the CLI's error boundary. */
+const keyCommand = (args: string[], ctx: CliContext): Promise<number> => main(['key', ...args], ctx);
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

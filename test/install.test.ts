@@ -11,7 +11,8 @@ import {
   removeClaudeHooks,
 } from '../src/agents/claude/settings.js';
 import { claudeCode } from '../src/agents/claude/adapter.js';
-import { agentsForFlags, init } from '../src/cli/init.js';
+import { agentsForFlags } from '../src/cli/init.js';
+import { main, reportError } from '../src/cli/main.js';
 import { runUninstall } from '../src/cli/uninstall.js';
 import { loadRepoConfig, renderChainloopYml } from '../src/config/chainloop.js';
 import { planDestinations } from '../src/deliver/plan.js';
@@ -64,7 +65,7 @@ interface Run {
 async function runInit(repo: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await init(args, { cwd: repo, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await main(['init', ...args], { cwd: repo, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
 
@@ -72,7 +73,8 @@ async function runUninstallCmd(repo: string, env: NodeJS.ProcessEnv, ...args: st
   let stdout = '';
   let stderr = '';
   const ctx = { cwd: repo, env, stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
-  const code = await runUninstall(args, ctx, false, async () => false);
+  // the command with its terminal seams (not interactive); its errors go through main's boundary
+  const code = await runUninstall(args, ctx, false, async () => false).catch((err: unknown) => reportError('uninstall', err, ctx));
   return { code, stdout, stderr };
 }
 
@@ -336,6 +338,19 @@ describe('trace uninstall', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('trace uninstall will:\n  delete .chainloop.yml');
     expect(run.stderr).toBe('trace uninstall: pass --yes to uninstall non-interactively\n');
+    expect(snapshot(repo, true)).toEqual(before);
+  });
+
+  it('a declined confirmation is CANCELLED: exit 1, nothing changed', async () => {
+    const { repo, env } = await makeRepo();
+    await runInit(repo, env);
+    const before = snapshot(repo, true);
+    let stderr = '';
+    const ctx = { cwd: repo, env, stdout: () => undefined, stderr: (t: string) => (stderr += t) };
+    const err = await runUninstall([], ctx, true, async () => false).catch((e: unknown) => e);
+    expect((err as TraceError).code).toBe('CANCELLED');
+    expect(reportError('uninstall', err, ctx)).toBe(1);
+    expect(stderr).toBe('trace uninstall: cancelled; nothing was changed\n');
     expect(snapshot(repo, true)).toEqual(before);
   });
 

@@ -3,17 +3,14 @@ import { SESSION_EVIDENCE_ID } from '../attest/statement.js';
 import { bundlesForCommit } from '../deliver/git-ref.js';
 import { TraceError } from '../errors.js';
 import { repoTop } from '../git/run.js';
+import type { AttestationResponse } from '../protocol/types.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { resolveCommit } from './resolve.js';
 import { usage } from './usage.js';
 
-interface AttestationResponse {
-  id: number;
-  digest: string;
-  commits: string[];
-  bundle: unknown;
-}
+/** What is shown: the daemon's answer, or (id 0) a bundle read from the attestations ref. */
+type Found = Pick<AttestationResponse, 'id' | 'digest' | 'commits' | 'bundle'>;
 
 /** `trace attestation show ID|COMMIT [--json]`: the Sigstore bundle of a push, or of the push covering a commit. */
 export const attestation: Command = async (args, ctx) => {
@@ -23,7 +20,7 @@ export const attestation: Command = async (args, ctx) => {
   const repo = await repoTop(ctx.cwd);
   const isId = /^\d{1,9}$/.test(ref);
   const sha = !isId && repo ? await resolveCommit(repo, ref) : ref;
-  let found: AttestationResponse | undefined;
+  let found: Found | undefined;
   try {
     found = await withDaemon<AttestationResponse>(ctx, (c) => c.call('GET', `/v1/attestations?${isId ? 'id' : 'commit'}=${encodeURIComponent(sha)}`));
   } catch (err) {
@@ -31,7 +28,7 @@ export const attestation: Command = async (args, ctx) => {
     const stored = await bundlesForCommit(repo, sha);
     const last = stored[stored.length - 1];
     if (!last) throw err;
-    const bundle = JSON.parse(last.bundleJson) as unknown;
+    const bundle = JSON.parse(last.bundleJson) as AttestationResponse['bundle'];
     found = { id: 0, digest: last.digest, commits: [sha], bundle };
   }
   if (values.json) {

@@ -5,11 +5,12 @@ import { createTwoFilesPatch } from 'diff';
 import type { AgentAdapter } from '../agents/adapter.js';
 import { adapterForFlag, ADAPTERS, INIT_FLAGS } from '../agents/registry.js';
 import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYml } from '../config/chainloop.js';
-import { asTraceError, TraceError } from '../errors.js';
+import { TraceError } from '../errors.js';
 import { BACKUP_SUFFIX, locateRepo, OWN_HOOKS_DIR, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
 import { packageRoot, tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
+import { usageBecause } from './usage.js';
 
 /** Every agent flag `trace init` knows: the planned ones and any registered adapter's. */
 const AGENT_FLAGS = [...new Set([...Object.keys(INIT_FLAGS), ...ADAPTERS.filter((a) => a.hookFiles.length > 0).map((a) => a.flag)])];
@@ -53,35 +54,25 @@ export const init: Command = async (args, ctx) => {
       },
     }));
   } catch (err) {
-    ctx.stderr(`trace init: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    throw usageBecause((err as Error).message, USAGE, err);
   }
   for (const flag of ['project', 'org'] as const) {
-    if (values[flag] !== undefined && values[flag].trim() === '') {
-      ctx.stderr(`trace init: --${flag} needs a value\n${USAGE}\n`);
-      return 2;
-    }
+    if (values[flag] !== undefined && values[flag].trim() === '') throw usageBecause(`--${flag} needs a value`, USAGE);
   }
   const flags = AGENT_FLAGS.filter((f) => (values as Record<string, unknown>)[f] === true);
-  try {
-    const options: InitOptions = { agents: agentsForFlags(flags), requireTrace: values['require-trace'] === true };
-    if (typeof values.project === 'string') options.project = values.project;
-    if (typeof values.org === 'string') options.org = values.org;
-    const repo = await locateRepo(ctx.cwd, ctx.env);
-    const changes = planInit(repo, options, packageRoot);
-    if (values['dry-run']) {
-      printDiffs(repo, changes, ctx);
-      return 0;
-    }
-    installFiles(repo.commonDir, changes);
-    setOptOut(tracePaths(ctx.env).home, repo.commonDir, false);
-    printSummary(repo, changes, options, ctx);
+  const options: InitOptions = { agents: agentsForFlags(flags), requireTrace: values['require-trace'] === true };
+  if (typeof values.project === 'string') options.project = values.project;
+  if (typeof values.org === 'string') options.org = values.org;
+  const repo = await locateRepo(ctx.cwd, ctx.env);
+  const changes = planInit(repo, options, packageRoot);
+  if (values['dry-run']) {
+    printDiffs(repo, changes, ctx);
     return 0;
-  } catch (err) {
-    const e = asTraceError(err);
-    ctx.stderr(`trace init: ${e.message}\n`);
-    return e.code === 'USAGE' ? 2 : 1;
   }
+  installFiles(repo.commonDir, changes);
+  setOptOut(tracePaths(ctx.env).home, repo.commonDir, false);
+  printSummary(repo, changes, options, ctx);
+  return 0;
 };
 
 /** Every file change init would make in `repo`; empty when everything is already in place. */

@@ -76,9 +76,18 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     const cmd = await load();
     return await cmd(args, ctx);
   } catch (err) {
-    const e = asTraceError(err);
-    const parseError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    ctx.stderr(`trace ${name}: ${e.message.split('\n')[0]}\n`);
-    return parseError ? 2 : exitCodeFor(e.code);
+    return reportError(name, err, ctx);
   }
+}
+
+/**
+ * The error boundary: a thrown error becomes `trace <command>: <message>` on stderr and an exit status
+ * from its code (USAGE 2, else 1). One line, but a usage error also shows the form under its reason.
+ */
+export function reportError(name: string, err: unknown, ctx: CliContext): number {
+  const e = asTraceError(err);
+  const usage = e.code === 'USAGE' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+  const [first, ...rest] = e.message.split('\n');
+  ctx.stderr(`trace ${name}: ${first}\n${usage ? rest.map((l) => `${l}\n`).join('') : ''}`);
+  return usage ? 2 : exitCodeFor(e.code);
 }

@@ -4,7 +4,7 @@ import { loadRepoConfig } from '../config/chainloop.js';
 import { loadUserConfig } from '../config/user.js';
 import { pickTokens, tokenEnvNames, type PushTokens } from '../deliver/plan.js';
 import { tracePaths } from '../paths.js';
-import type { EnforcedResult } from '../push/service.js';
+import type { PrePushRequest, PrePushResponse } from '../protocol/types.js';
 import type { CliContext } from './context.js';
 import { hookLog } from './hook.js';
 
@@ -28,7 +28,8 @@ export async function prePush(args: string[], ctx: CliContext): Promise<number> 
     const tokens = pusherTokens(ctx, paths.home);
     const client = await connect(paths);
     try {
-      const r = await client!.call<EnforcedResult>('POST', '/v1/hooks/pre-push', { repo: ctx.cwd, remote, url, stdin, tokens, wait }, 150_000);
+      const request: PrePushRequest = { repo: ctx.cwd, remote, url, stdin, tokens, wait };
+      const r = await client!.call<PrePushResponse>('POST', '/v1/hooks/pre-push', request, 150_000);
       await hookLog(ctx.cwd, `git pre-push enforced ${r.ok ? (wait === 'gates' ? 'passed' : 'delivered') : 'failed'} commits=${r.commits.length}${r.reason ? ' ' + r.reason.replace(/\s+/g, ' ') : ''}`);
       if (r.ok) return 0;
       ctx.stderr(`ai-trace: push blocked (${why}): ${r.reason}\n`);

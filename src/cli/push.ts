@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { pickTokens } from '../deliver/plan.js';
+import type { RetryRequest, RetryResponse, TokenEnvResponse } from '../protocol/types.js';
 import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
-import type { UnattestedRetry } from '../push/service.js';
 import { usage } from './usage.js';
 
 /**
@@ -13,11 +13,12 @@ export const push: Command = async (args, ctx) => {
   const { values, positionals } = parseArgs({ args, options: { retry: { type: 'boolean' } }, allowPositionals: true });
   if (!values.retry || positionals.length > 1 || (positionals[0] !== undefined && !/^\d+$/.test(positionals[0]))) throw usage('trace push --retry [ID]');
   const id = positionals[0] === undefined ? undefined : Number(positionals[0]);
-  const r = await withDaemon<{ retried: number; attested?: UnattestedRetry[] }>(ctx, async (c) => {
+  const r = await withDaemon<RetryResponse>(ctx, async (c) => {
     // a token the user exported since the push (e.g. after a 401) replaces the one captured then
-    const { names } = await c.call<{ names: string[] }>('GET', '/v1/push/token-env');
+    const { names } = await c.call<TokenEnvResponse>('GET', '/v1/push/token-env');
     const tokens = pickTokens(ctx.env, names);
-    return c.call('POST', '/v1/push/retry', { ...(id === undefined ? {} : { id }), ...(Object.keys(tokens).length ? { tokens } : {}) });
+    const request: RetryRequest = { ...(id === undefined ? {} : { id }), ...(Object.keys(tokens).length ? { tokens } : {}) };
+    return c.call('POST', '/v1/push/retry', request);
   });
   let failed = 0;
   for (const a of r.attested ?? []) {

@@ -37,7 +37,7 @@ export const status: Command = async (args, ctx) => {
       s.id.slice(0, 8), s.agent_version ? `${s.agent} ${s.agent_version}` : s.agent, shortTime(s.started_at), shortTime(s.ended_at), String(s.events), String(s.files_touched.length), s.repo ?? '-',
     ])));
   }
-  const pushes = r.pushes as { id: number; state: string; destination: string; attempts: number; next_attempt_at: string | null; last_error: string | null; commits: string[] }[];
+  const pushes = r.pushes;
   ctx.stdout(`\npushes (${pushes.length}):\n`);
   if (pushes.length) {
     ctx.stdout(table(['ID', 'STATE', 'DESTINATION', 'ATTEMPTS', 'COMMITS', 'NEXT', 'LAST ERROR'], pushes.map((p) => [

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ADAPTERS } from '../agents/registry.js';
-import { asTraceError } from '../errors.js';
+import { TraceError } from '../errors.js';
 import { locateRepo, stripManagedHook, type GitRepo } from '../git/hooks-install.js';
 import {
   applyRestore,
@@ -16,6 +16,7 @@ import {
 import { setOptOut } from '../capture/auto-hooks.js';
 import { tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
+import { usageBecause } from './usage.js';
 
 const USAGE = 'usage: trace uninstall [--yes]';
 
@@ -45,43 +46,28 @@ export async function runUninstall(args: string[], ctx: CliContext, interactive:
   try {
     yes = parseArgs({ args, strict: true, allowPositionals: false, options: { yes: { type: 'boolean', default: false } } }).values.yes;
   } catch (err) {
-    ctx.stderr(`trace uninstall: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    throw usageBecause((err as Error).message, USAGE, err);
   }
-  try {
-    const repo = await locateRepo(ctx.cwd, ctx.env, 'trace uninstall');
-    const manifest = readManifest(repo.commonDir);
-    if (!manifest) {
-      ctx.stderr(
-        `trace uninstall: ai-trace is not installed in this repository (no ${display(repo, manifestPath(repo.commonDir))}); nothing to uninstall\n`,
-      );
-      return 1;
-    }
-    const actions = planRestore(manifest, STRIPPERS);
-    if (!yes) {
-      ctx.stdout(`trace uninstall will:\n${actions.map((a) => `  ${PLANNED[a.action]} ${display(repo, a.path)}${detail(a)}`).join('\n')}\n`);
-      if (!interactive) {
-        ctx.stderr('trace uninstall: pass --yes to uninstall non-interactively\n');
-        return 2;
-      }
-      if (!(await confirm('Uninstall ai-trace from this repository? [y/N] '))) {
-        ctx.stderr('trace uninstall: cancelled; nothing was changed\n');
-        return 1;
-      }
-    }
-    applyRestore(repo.commonDir, manifest, actions);
-    setOptOut(tracePaths(ctx.env).home, repo.commonDir, true); // the daemon does not put the git hooks back on the next agent event
-    const lines = actions.map((a) => `  ${display(repo, a.path)}: ${a.reason}`);
-    ctx.stdout(`trace uninstall: removed ai-trace from ${repo.top}\n${lines.join('\n')}\n`);
-    const kept = actions.filter((a) => a.action === 'strip' || a.action === 'keep');
-    if (kept.length > 0) {
-      ctx.stdout('Some files were changed after trace init, so they were not restored byte for byte; review them.\n');
-    }
-    return 0;
-  } catch (err) {
-    ctx.stderr(`trace uninstall: ${asTraceError(err).message}\n`);
-    return 1;
+  const repo = await locateRepo(ctx.cwd, ctx.env, 'trace uninstall');
+  const manifest = readManifest(repo.commonDir);
+  if (!manifest) {
+    throw new TraceError('NOT_INITIALIZED', `ai-trace is not installed in this repository (no ${display(repo, manifestPath(repo.commonDir))}); nothing to uninstall`);
   }
+  const actions = planRestore(manifest, STRIPPERS);
+  if (!yes) {
+    ctx.stdout(`trace uninstall will:\n${actions.map((a) => `  ${PLANNED[a.action]} ${display(repo, a.path)}${detail(a)}`).join('\n')}\n`);
+    if (!interactive) throw new TraceError('USAGE', 'pass --yes to uninstall non-interactively');
+    if (!(await confirm('Uninstall ai-trace from this repository? [y/N] '))) throw new TraceError('CANCELLED', 'cancelled; nothing was changed');
+  }
+  applyRestore(repo.commonDir, manifest, actions);
+  setOptOut(tracePaths(ctx.env).home, repo.commonDir, true); // the daemon does not put the git hooks back on the next agent event
+  const lines = actions.map((a) => `  ${display(repo, a.path)}: ${a.reason}`);
+  ctx.stdout(`trace uninstall: removed ai-trace from ${repo.top}\n${lines.join('\n')}\n`);
+  const kept = actions.filter((a) => a.action === 'strip' || a.action === 'keep');
+  if (kept.length > 0) {
+    ctx.stdout('Some files were changed after trace init, so they were not restored byte for byte; review them.\n');
+  }
+  return 0;
 }
 
 function detail(a: RestoreAction): string {

@@ -53,9 +53,8 @@ export const verify: Command = async (args, ctx) => {
   const repo = await repoTop(ctx.cwd);
   const keys = await trustedKeys(ctx, repo, values.key ?? []);
   if (keys.length === 0) throw new TraceError('VERIFY_FAILED', 'no public key to verify with: pass --key PEM, or trace fetch the repository attestations');
-  const fail = (reason: string): number => {
-    ctx.stderr(`trace verify: FAILED: ${reason}\n`);
-    return 1;
+  const fail = (reason: string): never => {
+    throw new TraceError('VERIFY_FAILED', `FAILED: ${reason}`);
   };
 
   if (positionals[0] !== undefined) {

@@ -1,3 +1,4 @@
+import type { UnattestedRetry } from '../protocol/types.js';
 import { SignalStore } from '../store/signals.js';
 import { clearMarker, MARKERS } from '../capture/markers.js';
 import type { RepoCache } from '../capture/repo-cache.js';
@@ -23,17 +24,6 @@ export interface PushResult {
   jobs: Job[];
   /** Set when the repository's policy gates refused the push: one line per violation; nothing was queued. */
   blocked?: string[];
-}
-
-/** What `trace push --retry` did for one repository and remote's unattested commits. */
-export interface UnattestedRetry {
-  repo: string;
-  remote: string;
-  commits: string[];
-  /** The push that now attests them, and its delivery jobs; or why they could not be attested. */
-  pushId?: number;
-  jobs?: number;
-  error?: string;
 }
 
 /** What an enforced push waits for: every job delivered, dead-lettered, or failed its first attempt. */

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../server/build.js';
 import type { ReadModel } from '../query/deps.js';
 import type { DB } from '../store/db.js';
 import { pushRoutes } from './routes.js';
+import type { PushRow } from '../protocol/types.js';
 import { pruneDelivered, retentionMs } from './prune.js';
 import { PushService } from './service.js';
 import { findUnattested, prePushPending, reposWithUnattested, unattestedWarning } from './unattested.js';
@@ -17,7 +18,7 @@ import type { HealthWarning } from '../health/checks.js';
 export interface PushWiring {
   service: PushService;
   routes: ((app: FastifyInstance, deps: ServerDeps) => void)[];
-  list: () => unknown[];
+  list: () => PushRow[];
   /** Traced commits on a remote that no attestation covers, one warning per repository (for trace status). */
   warnings: () => Promise<HealthWarning[]>;
   start: () => void;

@@ -7,23 +7,9 @@ import { git } from '../git/run.js';
 import { adapterNamed } from '../agents/registry.js';
 import type { SessionRecord } from '../store/sessions.js';
 import { VERSION } from '../version.js';
+import type { AgentTraceRecord } from '../protocol/types.js';
 
-/** An Agent Trace record (agent-trace.dev, trace-record schema): one per commit. */
-export interface AgentTraceRecord {
-  version: string;
-  id: string;
-  timestamp: string;
-  vcs: { type: 'git'; revision: string };
-  tool: { name: string; version: string };
-  files: {
-    path: string;
-    conversations: {
-      contributor: { type: 'ai' | 'human'; model_id?: string };
-      ranges: { start_line: number; end_line: number }[];
-    }[];
-  }[];
-  metadata: Record<string, unknown>;
-}
+export type { AgentTraceRecord };
 
 export const AGENT_TRACE_VERSION = '0.1';
 

@@ -6,21 +6,9 @@ import { carryLabels } from '../attribution/match.js';
 import type { ReadModel } from './deps.js';
 import { TraceError } from '../errors.js';
 import { git } from '../git/run.js';
+import type { BlameLine, BlameResponse } from '../protocol/types.js';
 
-/** One line of `trace blame --json`. */
-export interface BlameLine {
-  line: number;
-  origin: 'ai' | 'human' | 'base';
-  session?: string;
-  model?: string;
-  commit?: string;
-}
-
-/** The `trace blame --json` object. */
-export interface BlameResponse {
-  file: string;
-  lines: BlameLine[];
-}
+export type { BlameLine, BlameResponse };
 
 const ZERO = /^0+$/;
 

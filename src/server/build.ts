@@ -3,6 +3,7 @@ import type { Recorder } from '../capture/recorder.js';
 import { httpStatusFor, TraceError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { TracePaths } from '../paths.js';
+import type { ErrorResponse, PushRow, StatusWarning } from '../protocol/types.js';
 import { commitMsgRoute } from './routes/commit-msg.js';
 import { helloRoute } from './routes/hello.js';
 import { sessionRoute } from './routes/session.js';
@@ -27,24 +28,26 @@ export interface ServerDeps {
   /** Called on every request so the idle timer restarts. */
   touch?: () => void;
   /** Push rows for status (filled when the delivery queue is wired). */
-  pushes?: () => unknown[];
+  pushes?: () => PushRow[];
   /** Warnings for status: full disk, bypassed hooks, unattested commits… (see src/health). */
-  warnings?: () => Promise<NonNullable<import('../protocol/types.js').StatusResponse['warnings']>>;
+  warnings?: () => Promise<StatusWarning[]>;
 }
 
 /** Builds the daemon's HTTP API; it never listens by itself. */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
   app.addHook('onRequest', async () => deps.touch?.());
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const e = err as Error & { statusCode?: number; code?: string; validation?: unknown };
-    if (e instanceof TraceError) return reply.status(httpStatusFor(e.code)).send({ error: e.message, code: e.code });
+    const send = (status: number, body: ErrorResponse) => reply.status(status).send(body);
+    if (e instanceof TraceError) return send(httpStatusFor(e.code), { error: e.message, code: e.code });
     // a request that fails its route's JSON schema, or a body fastify cannot parse: the caller's mistake
     if (e.validation || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)) {
-      return reply.status(400).send({ error: e.message, code: 'USAGE' });
+      return send(400, { error: `invalid request to ${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}: ${e.message}`, code: 'USAGE' });
     }
-    deps.log.error({ err: e.message, stack: e.stack }, 'request failed');
-    return reply.status(500).send({ error: e.message, code: 'INTERNAL' });
+    // a handler's failure, or a reply its route's schema cannot serialize (a required field missing)
+    deps.log.error({ err: e.message, stack: e.stack, url: req.url }, 'request failed');
+    return send(500, { error: e.message, code: 'INTERNAL' });
   });
   for (const route of [helloRoute, drainRoute, commitMsgRoute, showRoute, sessionRoute, statusRoute, shutdownRoute, blameRoute, exportRoute, ...(deps.plugins ?? [])]) {
     route(app, deps);

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { agentTraceRecord, type AgentTraceRecord } from '../../query/agent-trace.js';
+import { agentTraceRecord } from '../../query/agent-trace.js';
+import { exportQuery, exportReply, replies } from '../../protocol/schemas.js';
+import type { ExportQuery, ExportResponse } from '../../protocol/types.js';
 import type { ServerDeps } from '../build.js';
-import { exportQuery } from '../schemas.js';
 
 export function exportRoute(app: FastifyInstance, deps: ServerDeps): void {
-  app.get<{ Querystring: { repo: string; commits: string } }>('/v1/export/agent-trace', { schema: { querystring: exportQuery } }, async (req): Promise<AgentTraceRecord[]> => {
+  app.get<{ Querystring: ExportQuery }>('/v1/export/agent-trace', { schema: { querystring: exportQuery, response: replies(exportReply) } }, async (req): Promise<ExportResponse> => {
     await deps.recorder.drain();
-    const out: AgentTraceRecord[] = [];
+    const out: ExportResponse = [];
     for (const sha of req.query.commits.split(',').filter(Boolean)) out.push(await agentTraceRecord(deps.recorder, req.query.repo, sha));
     return out;
   });
