@@ -39,15 +39,6 @@ function fire(t: TestRepo, event: string, fields: Record<string, unknown>): void
   }
 }
 
-/** Waits until the daemon has taken in every spooled event (a real session gives it seconds; this test, none). */
-async function settled(t: TestRepo): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (t.spoolFiles('new').some((f) => f.endsWith('.json'))) {
-    if (Date.now() > deadline) throw new Error(`the daemon took in nothing for 30 s: ${t.spoolFiles('new').join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('Cursor (SYNTHETIC payloads) through the installed hooks, the shim and the daemon', () => {
   it('attributes afterFileEdit edits (before-content rebuilt from the edits) and shell-made changes; usage is unknown, not 0', async () => {
     const t = pool.create({ init: false, files: { 'README.md': '# demo\n', 'NOTES.md': 'notes\n' } });
@@ -60,8 +51,9 @@ describe('Cursor (SYNTHETIC payloads) through the installed hooks, the shim and 
 
     fire(t, 'sessionStart', { session_id: 'sess-1', is_background_agent: false });
     fire(t, 'beforeSubmitPrompt', { prompt: 'add a greeting script and run it', attachments: [] });
-    // the daemon watches the work tree from the session's first event on
-    await settled(t);
+    // the daemon watches the work tree from the session's first event on: it has applied them (a real
+    // session gives it seconds; this test, none)
+    await t.drain();
     // the agent writes a new file, then edits it; afterFileEdit comes after each write
     const hello = path.join(t.repo, 'hello.sh');
     const first = '#!/bin/sh\necho "hello from cursor"\n';

@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '../helpers/proc.js';
 import { RepoPool } from '../helpers/repo.js';
 
 const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the daemon', () => {
   it('is waited for, not doubled, when it is too busy to answer (stopped for 3 s here)', async () => {
@@ -20,7 +20,7 @@ describe('the daemon', () => {
     process.kill(pid, 'SIGSTOP');
     try {
       const status = t.traceAsync(t.repo, ['status', '--json']);
-      await sleep(3000); // past the client's 2 s hello timeout
+      await sleep(3000); // on purpose: past the client's 2 s hello timeout, the window under test
       process.kill(pid, 'SIGCONT');
       const r = await status;
       expect(r.code, r.stderr).toBe(0);

@@ -9,22 +9,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptedSession } from '../../src/demo/claude-driver.js';
+import { alive } from '../helpers/daemon.js';
+import { runAsync, until, waitUntilSync, type Run } from '../helpers/proc.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** `git commit` without blocking; resolves once git has exited and every pipe it left is closed. */
-function commitAsync(t: TestRepo, args: string[]): Promise<{ code: number; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn('git', ['commit', '-q', ...args], { cwd: t.repo, env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr, ms: Date.now() - t0 }));
-  });
+function commitAsync(t: TestRepo, args: string[]): Promise<Run> {
+  return runAsync('git', ['commit', '-q', ...args], t.repo, t.env);
+}
+
+/** Waits until a killed process is gone (reaped, or a zombie: either way it holds no socket). */
+function waitGone(pid: number): void {
+  if (!waitUntilSync(() => !alive(pid), 10_000)) throw new Error(`process ${pid} still alive 10 s after SIGKILL`);
 }
 
 /** A repository with its daemon running and a.js, written by a scripted agent session, staged. */
@@ -92,11 +91,13 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
 
   it('does not wait for a daemon that dies while a commit waits for its answer', async () => {
     const { t, s } = agentFileStaged();
-    t.trace('status'); // the edit ingested, so the daemon gets the question next
+    await t.drain(); // the edit ingested, so the daemon gets the question next
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGSTOP');
+    const logged = t.hookLog().length;
     const commit = commitAsync(t, ['-m', 'daemon dies']);
-    await sleep(500);
+    // the hook has left its question in the spool (its log line follows the write) and waits on the FIFO
+    await until('the commit hook to ask the stopped daemon', () => t.hookLog().slice(logged).some((l) => / git prepare-commit-msg$/.test(l)), { timeoutMs: 30_000 });
     process.kill(pid, 'SIGKILL');
     const r = await commit;
     expect(r.code, r.stderr).toBe(0);
@@ -129,6 +130,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     const { t, s } = agentFileStaged();
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGKILL'); // socket and pid files stay
+    waitGone(pid); // nothing answers on the socket any more when the commit starts
     const other = spawn('sleep', ['60'], { stdio: 'ignore' }); // a live process with "its" pid
     try {
       fs.writeFileSync(path.join(t.traceHome, 'run', 'answers.pid'), `${other.pid}\n`);
