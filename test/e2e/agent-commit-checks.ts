@@ -27,8 +27,8 @@ export interface Expect {
   agent: string;
   /** The shim's name for the agent (the hook log's second field). */
   shim: string;
-  /** The agent events the shim logged, in order (the log line's first word). */
-  events: string[];
+  /** The agent events the shim logged, in order (the log line's first word); absent: the caller checks them. */
+  events?: string[];
   model: string;
   /** Model requests (one usage record each). */
   requests: number;
@@ -48,7 +48,7 @@ export async function expectTracedCommit(w: AgentWorld, run: AgentRun, e: Expect
   // git ran ai-trace's commit hooks inside the agent's shell: the trailer names the session
   expect(trailerSessions(await w.git('log', '-1', '--format=%B'))).toEqual([run.sessionId]);
   // every hook reached the shim, in order, and nothing failed
-  expect(shimEvents(w.repo, e.shim).map((l) => l.split(' ')[0])).toEqual(e.events);
+  if (e.events) expect(shimEvents(w.repo, e.shim).map((l) => l.split(' ')[0])).toEqual(e.events);
   expect(fs.readFileSync(path.join(w.repo, '.git', 'chainloop-trace', 'log.txt'), 'utf8')).not.toMatch(/error|failed|skipped/);
 
   // the AI lines are exactly the client's: hello.sh whole, README.md's appended line

@@ -29,7 +29,8 @@ function digestsFor(t: TestRepo, bare: string, sha: string): string[] {
   return t.gitIn(bare, ['show', `${ATTESTATIONS_REF}:commits/${sha}`]).split('\n').filter(Boolean);
 }
 
-describe('two clones pushing at once', () => {
+// three clones, six pushes and their deliveries: minutes on a loaded 2-core machine, seconds otherwise
+describe('two clones pushing at once', { timeout: 240_000 }, () => {
   const pool = new RepoPool();
   afterEach(() => pool.cleanupAll());
 

@@ -62,7 +62,8 @@ function rewriteRef(t: TestRepo, ref: string, files: Record<string, string>, rem
   fs.rmSync(index, { force: true });
 }
 
-describe('push end to end (git destination)', () => {
+// several clones, pushes and deliveries each: minutes on a loaded 2-core machine, seconds otherwise
+describe('push end to end (git destination)', { timeout: 240_000 }, () => {
   const pool = new RepoPool();
   afterEach(() => pool.cleanupAll());
 

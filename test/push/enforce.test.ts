@@ -20,7 +20,8 @@ import {
   waitForPushes,
 } from './helpers.js';
 
-describe('requireTrace', () => {
+// pushes that wait on their delivery's verdict: minutes on a loaded 2-core machine, seconds otherwise
+describe('requireTrace', { timeout: 240_000 }, () => {
   const pool = new RepoPool();
   afterEach(() => pool.cleanupAll());
 

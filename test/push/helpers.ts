@@ -107,8 +107,12 @@ export function status(t: TestRepo, env: NodeJS.ProcessEnv = {}): StatusJson {
   return JSON.parse(r.stdout) as StatusJson;
 }
 
-/** Polls `trace status --json` until `done(pushes)`; throws with the last status and the daemon's log on timeout. */
-export async function waitForPushes(t: TestRepo, done: (p: PushRow[]) => boolean, timeoutMs = 20_000, pollMs = 150): Promise<PushRow[]> {
+/**
+ * Polls the daemon's status route (it applies what is spooled first) until `done(pushes)`; throws with
+ * the last status and the daemon's log after `timeoutMs` (a bound on a hang, not a speed target: on a
+ * loaded machine a delivery with retries takes tens of seconds).
+ */
+export async function waitForPushes(t: TestRepo, done: (p: PushRow[]) => boolean, timeoutMs = 45_000, pollMs = 150): Promise<PushRow[]> {
   let last: StatusJson | undefined;
   return until(
     'pushes',
