@@ -10,6 +10,7 @@ import { checkSocketPath, tracePaths } from '../src/paths.js';
 import { buildServer } from '../src/server/build.js';
 import { checkOwnState } from '../src/guard/home.js';
 import { HealthMonitor } from '../src/health/monitor.js';
+import { unansweredWarnings } from '../src/health/unanswered.js';
 import { ensureSpool } from '../src/spool/spool.js';
 import { openDatabase } from '../src/store/db.js';
 import { VERSION } from '../src/version.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   let socketIno = 0;
   const push = wirePush({ db, recorder, paths, log });
   const health = new HealthMonitor(paths, recorder.sessions);
+  health.sources.push(() => unansweredWarnings(recorder.unanswered));
   recorder.onDiskFull = (err) => health.diskFull(err);
   recorder.onDrained = () => health.diskOk();
   health.sources.push(push.warnings);
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
       .catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
   };
   // one directory watch: the shims rename finished events into spool/new
-  const watcher = fs.watch(paths.spoolNew, () => drain());
+  const watcher = fs.watch(paths.spoolNew, (_, name) => {
+    recorder.spoolChanged(name);
+    drain();
+  });
   watcher.on('error', (err) => log.warn({ err: err.message }, 'spool watcher failed; polling only'));
   const poll = setInterval(() => {
     if (fs.readdirSync(paths.spoolNew).length > 0) drain();

@@ -137,10 +137,12 @@ trace_spool() {
 }
 
 # Asks the running daemon for this commit's trailer: the question goes into the spool (after every
-# agent event before it), the answer comes back on this work tree's FIFO: "<spool key> ok" (the
-# message is done), "none" (no session to name) or "trailer <ids>" (for the hook to add). No curl or
-# node: either costs more than all the rest. A watchdog ends the wait within a second of the daemon's
-# exit, or after 20 s; the question is then withdrawn. Sets trace_got (ok or none) when answered.
+# agent event before it; the daemon answers it ahead of a backlog when it can), the answer comes back
+# on this work tree's FIFO: "<spool key> ok" (the message is done), "none" (no session to name) or
+# "trailer <ids>" (for the hook to add). No curl or node: either costs more than all the rest. A
+# watchdog ends the wait within a second of the daemon's exit (returns 1), or after TRACE_COMMIT_WAIT
+# seconds (default 10; returns 2: the daemon is busy, the commit goes on without a trailer); the
+# question is then withdrawn. Sets trace_got (ok or none) when answered.
 trace_ask() {
   [ -S "$trace_sock" ] || return 1
   trace_dpid= # a daemon that answers questions this way says so in answers.pid
@@ -163,10 +165,12 @@ trace_ask() {
     exec 3<&-
     return 1
   fi
+  trace_wait=${TRACE_COMMIT_WAIT:-10}
+  case $trace_wait in '' | *[!0-9]*) trace_wait=10 ;; esac
   (
     trace_i=0
-    while [ "$trace_i" -lt 20 ] && kill -0 "$trace_dpid" 2>/dev/null; do sleep 1 3<&-; trace_i=$((trace_i + 1)); done
-    echo "$trace_id timeout" >&3
+    while [ "$trace_i" -lt "$trace_wait" ] && kill -0 "$trace_dpid" 2>/dev/null; do sleep 1 3<&-; trace_i=$((trace_i + 1)); done
+    if kill -0 "$trace_dpid" 2>/dev/null; then echo "$trace_id timeout" >&3; else echo "$trace_id gone" >&3; fi
   ) < /dev/null > /dev/null 2>&1 &
   trace_watchdog=$!
   trace_got=
@@ -182,6 +186,13 @@ trace_ask() {
       --trailer "Chainloop-Trace-Sessions: ${trace_got#trailer }" "$1" && trace_got=ok && return 0 ;;
   esac
   rm -f "$trace_sp/new/$trace_id.git" # withdrawn: the daemon must not write into the message later
+  if [ "$trace_got" = timeout ]; then
+    trace_queued=0 # what the daemon still had to take in (builtins only: a glob, no ls)
+    for trace_f in "$trace_sp"/new/*; do [ -e "$trace_f" ] && trace_queued=$((trace_queued + 1)); done
+    printf '%s git %s no answer within %s s (%s events queued): committed without the trailer, its sessions are attested at push\n' \
+      "$trace_seq-$$" "$trace_name" "$trace_wait" "$trace_queued" 2>/dev/null >> "$trace_dir/log.txt"
+    return 2
+  fi
   printf '%s git %s no answer from the daemon (%s)\n' "$trace_seq-$$" "$trace_name" "${trace_got:-none}" 2>/dev/null >> "$trace_dir/log.txt"
   return 1
 }
@@ -239,20 +250,24 @@ case $trace_name in
     # not happen or the trailer was edited away. Fast path: no agent ever edited a file in this repository.
     [ -f "$trace_dir/traced" ] || trace_done 0
     trace_may_carry || trace_done 0
-    # prepare-commit-msg's answer, kept in the carry file: none (nothing to name) or ok (named)
+    # prepare-commit-msg's answer, kept in the carry file: none (nothing to name), ok (named) or
+    # timeout:<queued> (the daemon was busy: this commit waits no more)
     if [ "$trace_name" = commit-msg ]; then
       case $trace_c in
-        none) trace_done 0 ;;
+        none | timeout:*) trace_done 0 ;;
         ok)
           while IFS= read -r trace_line; do
             case $trace_line in [Cc][Hh][Aa][Ii][Nn][Ll][Oo][Oo][Pp]-[Tt][Rr][Aa][Cc][Ee]-[Ss][Ee][Ss][Ss][Ii][Oo][Nn][Ss]:*) trace_done 0 ;; esac
           done < "$1" ;;
       esac
     fi
-    if trace_ask "$1"; then
-      [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes $trace_got" 2>/dev/null > "$trace_carry_file"
-      trace_done 0
-    fi
+    trace_ask "$1"
+    case $? in
+      0) [ "$trace_name" = prepare-commit-msg ] && echo "$PPID yes $trace_got" 2>/dev/null > "$trace_carry_file"
+        trace_done 0 ;;
+      2) echo "$PPID yes timeout:$trace_queued" 2>/dev/null > "$trace_carry_file"
+        trace_done 0 ;;
+    esac
     # no daemon answered: node starts it and asks, with the git command running the hook (`--amend`
     # counts HEAD's own changes too)
     if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
@@ -274,7 +289,11 @@ case $trace_name in
     # work to attest exists now, not when the daemon gets to the event: `git commit && git push` must
     # not skip the pre-push (the daemon clears the marker when nothing is left to attest)
     true 2>/dev/null > "$trace_dir/unpushed"
-    trace_spool "head=$trace_sha" ;;
+    # a commit made without the daemon's answer: the daemon records it and `trace status` names it
+    case $trace_c in
+      timeout:*) trace_spool "head=$trace_sha" "unanswered=${trace_c#timeout:}" ;;
+      *) trace_spool "head=$trace_sha" ;;
+    esac ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
     # rewritten traced commits (rebase, amend) are new commits to attest

@@ -31,9 +31,7 @@ export interface CommitInProgress {
 
 /** Sessions whose agent lines (added or removed) are in the changes being committed. */
 export async function sessionsInIndex(rec: CommitAnswerDeps, repo: string, indexFile?: string, commit: CommitInProgress = {}): Promise<string[]> {
-  const head = commit.amend
-    ? (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^'], { allowFailure: true })).trim()
-    : await headCommit(repo);
+  const head = await indexBase(repo, commit.amend);
   let message = '';
   try {
     if (commit.messageFile) message = fs.readFileSync(commit.messageFile, 'utf8');
@@ -43,6 +41,11 @@ export async function sessionsInIndex(rec: CommitAnswerDeps, repo: string, index
   const extra = message ? messageSources(rec, repo, message) : undefined;
   const r = await rec.attributor.attributeDiff(repo, head || (await emptyTree(repo)), { index: true, indexFile }, { extra });
   return r.sessions;
+}
+
+/** What the index is committed against: HEAD, or HEAD's parent for an amend ('' before the first commit). */
+export async function indexBase(repo: string, amend?: boolean): Promise<string> {
+  return amend ? (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^'], { allowFailure: true })).trim() : await headCommit(repo);
 }
 
 /**
@@ -79,6 +82,15 @@ export async function answerCommitMsg(
   return { sessions, named };
 }
 
+/** The longest a commit waits for the daemon's answer by default (the shim's watchdog has the same). */
+export const COMMIT_WAIT_S = 10;
+
+/** The commit's bound in ms: TRACE_COMMIT_WAIT seconds (of the git process's environment), default 10. */
+export function commitWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.TRACE_COMMIT_WAIT;
+  return (v && /^\d+$/.test(v) ? Number(v) : COMMIT_WAIT_S) * 1000;
+}
+
 /** The git hooks that may leave a question in the spool, waiting on a FIFO for the answer. */
 export const COMMIT_REQUEST_HOOKS: ReadonlySet<string> = new Set(['prepare-commit-msg', 'commit-msg']);
 
@@ -92,20 +104,13 @@ export const COMMIT_REQUEST_HOOKS: ReadonlySet<string> = new Set(['prepare-commi
  * `error` / `gone` when there is nothing to wait for.
  */
 export async function answerCommitRequest(rec: CommitAnswerDeps, ev: GitSpoolEvent, entry: SpoolEntry): Promise<string> {
-  const arg = (k: string): string => ev.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
-  const reply = arg('reply');
-  const ours = reply && ev.gitdir && path.dirname(path.resolve(reply)) === path.join(ev.gitdir, 'chainloop-trace');
+  const q = questionArgs(ev);
+  const ours = q.reply && ev.gitdir && path.dirname(path.resolve(q.reply)) === path.join(ev.gitdir, 'chainloop-trace');
   let answer = 'error';
   try {
-    let gitCommand = arg('cmd');
-    const ppid = Number(arg('ppid'));
-    if (!gitCommand && Number.isInteger(ppid) && ppid > 1 && fs.existsSync('/proc/self')) {
-      try {
-        gitCommand = fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0').join(' ');
-      } catch {
-        answer = 'gone';
-        return 'the git process has ended: not answered';
-      }
+    if (q.gitCommand === undefined) {
+      answer = 'gone';
+      return 'the git process has ended: not answered';
     }
     // a hook that gave up waiting withdrew its question: its commit went on without this answer
     if (!fs.existsSync(entry.file)) {
@@ -114,14 +119,33 @@ export async function answerCommitRequest(rec: CommitAnswerDeps, ev: GitSpoolEve
     }
     const { named, trailer } = await answerCommitMsg(
       rec,
-      { repo: ev.repo, messageFile: arg('msg') || undefined, indexFile: arg('index') || undefined, gitCommand },
+      { repo: ev.repo, messageFile: q.messageFile, indexFile: q.indexFile, gitCommand: q.gitCommand },
       { leaveSimpleTrailer: true },
     );
     answer = trailer ? `trailer ${trailer}` : named.length ? 'ok' : 'none';
     return named.length ? `trailer: ${named.join(', ')}` : 'no session';
   } finally {
-    if (ours) replyOnFifo(reply, `${entry.key} ${answer}\n`);
+    if (ours) replyOnFifo(q.reply, `${entry.key} ${answer}\n`);
   }
+}
+
+/**
+ * A spool question's `arg key=value` lines; `gitCommand` is undefined when the git process named by
+ * `ppid` has ended (nobody waits for the answer).
+ */
+export function questionArgs(ev: GitSpoolEvent): { reply: string; messageFile?: string; indexFile?: string; gitCommand?: string } {
+  const arg = (k: string): string => ev.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
+  const out = { reply: arg('reply'), messageFile: arg('msg') || undefined, indexFile: arg('index') || undefined };
+  let gitCommand: string | undefined = arg('cmd');
+  const ppid = Number(arg('ppid'));
+  if (!gitCommand && Number.isInteger(ppid) && ppid > 1 && fs.existsSync('/proc/self')) {
+    try {
+      gitCommand = fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      gitCommand = undefined;
+    }
+  }
+  return { ...out, gitCommand };
 }
 
 /** Writes one line to a FIFO whose reader is waiting; nothing (and no error) when none is. */

@@ -60,7 +60,7 @@ export async function beforeEdit(
  * the adapter's reverse-applied edit.
  */
 export async function afterEdit(
-  deps: EditDeps, adapter: AgentAdapter, s: SessionRecord, ev: TraceEvent, top: string | null, file: string | undefined,
+  deps: EditDeps, adapter: AgentAdapter, s: Pick<SessionRecord, 'filesTouched'>, ev: TraceEvent, top: string | null, file: string | undefined,
 ): Promise<string | undefined> {
   const f = resolveFile(deps, top, file, ev.toolName);
   if ('skip' in f) return f.skip;

@@ -1,4 +1,4 @@
-import type { ExtraSources } from '../attribution/commit.js';
+import { trailerSessions, type ExtraSources } from '../attribution/commit.js';
 import { applyRewrite } from '../attribution/rewrites/amend-rebase.js';
 import { pickSources } from '../attribution/rewrites/pick-revert.js';
 import { parseGitSpool, type GitSpoolEvent, type SpoolEntry } from '../spool/spool.js';
@@ -16,7 +16,7 @@ export interface GitEventSink {
 
 /** What the git side of capture needs. */
 export interface GitEventDeps {
-  state: Pick<CaptureState, 'commits' | 'attributor' | 'repos'>;
+  state: Pick<CaptureState, 'commits' | 'attributor' | 'repos'> & Partial<Pick<CaptureState, 'unanswered'>>;
   markers: MarkerSettler;
   pushSink: () => GitEventSink | null;
   /** Before a commit is asked about or recorded: lets shell commands still running there hand in their changes. */
@@ -53,6 +53,8 @@ export async function applyGitEvent(deps: GitEventDeps, entry: SpoolEntry): Prom
     note = `commit ${head.slice(0, 12)}: ${r.sessions.length} session(s)`;
     const unsure = await deps.afterCommit?.(ev.repo, r.sessions, r.codeChanges.files.map((f) => f.path));
     if (unsure) note += `; ${unsure}`;
+    const unanswered = ev.args.find((a) => a.startsWith('unanswered='))?.slice(11);
+    if (unanswered !== undefined) note += await noteUnanswered(deps, ev.repo, head, r.sessions, Number(unanswered) || 0);
   } else if (ev.hook === 'post-rewrite') {
     const n = await applyRewrite({ commits: deps.state.commits, recordCommit: record }, ev.repo, ev.args[0] ?? 'amend', ev.stdin);
     note = `${ev.args[0]}: ${n} commit(s) re-attributed`;
@@ -62,4 +64,16 @@ export async function applyGitEvent(deps: GitEventDeps, entry: SpoolEntry): Prom
   const sink = deps.pushSink();
   if (sink) await sink.onGitEvent(ev);
   return { ev, note };
+}
+
+/**
+ * A commit whose hook gave up waiting for the daemon (busy past TRACE_COMMIT_WAIT with `queued` events):
+ * the sessions its message does not name are kept for `trace status` until a push attests them.
+ */
+async function noteUnanswered(deps: GitEventDeps, repo: string, sha: string, sessions: string[], queued: number): Promise<string> {
+  const named = new Set(await trailerSessions(repo, sha));
+  const missing = sessions.filter((s) => !named.has(s));
+  if (missing.length === 0) return '; made without the answer, no session missing from its message';
+  deps.state.unanswered?.add({ repo, sha, queued, sessions: missing, createdAt: new Date().toISOString() });
+  return `; made while ${queued} events were queued, without the trailer for ${missing.join(', ')}`;
 }

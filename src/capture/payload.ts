@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PayloadError } from '../agents/adapter.js';
+import type { TraceEvent } from '../agents/events.js';
 import { limits, mb } from '../guard/limits.js';
 import { gitSpoolComplete, type SpoolEntry } from '../spool/spool.js';
 
@@ -46,4 +47,34 @@ export async function readGitSpoolText(entry: SpoolEntry): Promise<string> {
     if (gitSpoolComplete(text) || idle >= SETTLE_MS) return text;
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * An edit event's snapshot: its bytes, undefined when the shim took none (no file), or why it is not
+ * used: larger than the cap the shim copied with (it copies one byte more, so a file past the cap shows).
+ */
+export function readSnapshot(entry: SpoolEntry): Buffer | undefined | string {
+  let size: number;
+  try {
+    size = fs.statSync(entry.blobFile).size;
+  } catch {
+    return undefined;
+  }
+  let cap = limits().snapshotBytes;
+  try {
+    const m = /^cap (\d+)/.exec(fs.readFileSync(entry.doneFile, 'utf8'));
+    if (m) cap = Math.min(cap, Number(m[1]));
+  } catch {
+    /* an older shim: no cap line */
+  }
+  if (size > cap) return `larger than the ${mb(cap)} snapshot cap (TRACE_MAX_SNAPSHOT_BYTES): line attribution skipped`;
+  return fs.readFileSync(entry.blobFile);
+}
+
+/** Hands an event the shim's snapshot (or why there is none): the shim snapshots one file, the first the event names. */
+export function attachSnapshot(ev: TraceEvent, blob: Buffer | undefined | string): void {
+  const file = ev.files?.[0];
+  if (!file) return;
+  if (typeof blob === 'string') (ev.snapshotSkipped ??= new Map()).set(file, blob);
+  else if (blob && !ev.snapshots?.has(file)) (ev.snapshots ??= new Map()).set(file, blob);
 }

@@ -12,22 +12,27 @@ import type { DB } from '../store/db.js';
 import { EventStore } from '../store/events.js';
 import { ProvenanceStore } from '../store/provenance.js';
 import { SessionStore } from '../store/sessions.js';
+import { UnansweredCommitStore } from '../store/unanswered.js';
 import { SignalRecorder } from '../signals/recorder.js';
+import { answerQuestionAhead, simulateQueued } from './answer-ahead.js';
+import type { CommitAnswerDeps } from './commit-answer.js';
 import { applyGitEvent, recordCommit, type GitEventSink } from './git-events.js';
 import { MarkerSettler } from './markers.js';
-import { agentEventName, readAgentPayload } from './payload.js';
+import { agentEventName, attachSnapshot, readAgentPayload, readSnapshot } from './payload.js';
 import { RepoCache } from './repo-cache.js';
 import { applyTraceEvent } from './session-events.js';
 import { checkpointShells, warnBlindChanges } from './shell-events.js';
 import { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 import { AttemptCounter, classifyFailure, MAX_ATTEMPTS } from '../guard/failures.js';
-import { limits, mb } from '../guard/limits.js';
 
 export type { GitEventSink } from './git-events.js';
 
 const BATCH = 1000;
 const COLLECT_EVERY_MS = 10 * 60 * 1000;
+/** During a backlog, how often the spool is looked at for commit hooks' questions (besides the watcher's word). */
+const QUESTION_SCAN_MS = 250;
+const QUESTION = /-git-(?:prepare-commit-msg|commit-msg)\.git$/;
 
 /**
  * Ingests the spool strictly in the order the shims wrote it: each agent file goes through its
@@ -39,6 +44,7 @@ export class Recorder implements CaptureState {
   readonly provenance: ProvenanceStore;
   readonly commits: CommitStore;
   readonly events: EventStore;
+  readonly unanswered: UnansweredCommitStore;
   readonly attributor: CommitAttributor;
   readonly repos = new RepoCache();
   readonly shell: ShellTracker;
@@ -52,6 +58,10 @@ export class Recorder implements CaptureState {
   /** Called every BATCH events of a long backlog (the daemon collects garbage there). */
   afterBatch: (() => void) | null = null;
   private readonly attempts = new AttemptCounter();
+  private questionSeen = false;
+  private lastQuestionScan = 0;
+  /** Questions left to the ordered ingest: the queued entry to apply first ('' when none in particular). */
+  private readonly blockedAhead = new Map<string, string>();
   /** Told when an event cannot be applied for lack of space (the health monitor shows it). */
   onDiskFull: ((error: string) => void) | null = null;
   /** Told when the spool has been drained without error. */
@@ -70,6 +80,7 @@ export class Recorder implements CaptureState {
     this.provenance = new ProvenanceStore(db);
     this.commits = new CommitStore(db);
     this.events = new EventStore(db);
+    this.unanswered = new UnansweredCommitStore(db);
     this.attributor = new CommitAttributor(this.provenance, this.commits);
     this.shell = new ShellTracker(this.provenance, log, () => this.drain());
     this.signals = new SignalRecorder(db, log);
@@ -101,6 +112,7 @@ export class Recorder implements CaptureState {
       do {
         this.again = false;
         for (const entry of listSpool(this.paths)) {
+          if (this.watchTrees && (this.questionSeen || Date.now() - this.lastQuestionScan > QUESTION_SCAN_MS)) await this.answerQuestionsAhead();
           await this.apply(entry);
           if (++total % BATCH === 0) this.afterBatch?.();
         }
@@ -112,6 +124,61 @@ export class Recorder implements CaptureState {
       this.draining = null;
     });
     return this.draining;
+  }
+
+  /** A file appeared in the spool (the daemon's watcher says which, when it can): a question is looked for at once. */
+  spoolChanged(name?: string | null): void {
+    if (!name || QUESTION.test(name)) this.questionSeen = true;
+  }
+
+  /**
+   * Answers the commit hooks' questions that wait behind queued events, ahead of them, when the answer
+   * can be known now (see answer-ahead.ts); the others are answered when the ordered ingest reaches them.
+   */
+  private async answerQuestionsAhead(): Promise<void> {
+    this.questionSeen = false;
+    this.lastQuestionScan = Date.now();
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.paths.spoolNew);
+    } catch {
+      return;
+    }
+    if (!names.some((n) => QUESTION.test(n))) return;
+    const list = listSpool(this.paths);
+    for (const [i, q] of list.entries()) {
+      if (i === 0 || q.kind !== 'git' || !QUESTION.test(q.file)) continue;
+      const blocker = this.blockedAhead.get(q.key);
+      if (blocker && fs.existsSync(blocker)) continue;
+      const deps = { db: this.db, state: this, shell: this.shell, adapters: this.adapters };
+      const r = await answerQuestionAhead(deps, q, list.slice(0, i)).catch((err: Error) => ({ blocked: err.message, blocker: undefined }));
+      if ('note' in r) {
+        this.blockedAhead.delete(q.key);
+        this.log.info({ spool: q.key, queued: i, note: r.note }, 'commit question answered ahead of the backlog');
+      } else {
+        if (!this.blockedAhead.has(q.key)) this.log.info({ spool: q.key, queued: i, reason: r.blocked }, 'commit question left to the ordered ingest');
+        this.blockedAhead.set(q.key, r.blocker?.file ?? '');
+      }
+    }
+  }
+
+  /**
+   * What answers a commit asked over the socket: the stores once the queued events are in (replayed
+   * ahead when they can be, else applied), or null when applying them takes longer than `waitMs`.
+   */
+  async readyToAnswer(req: { repo: string; indexFile?: string; gitCommand?: string }, waitMs: number): Promise<CommitAnswerDeps | null> {
+    const queued = this.watchTrees ? listSpool(this.paths) : [];
+    if (queued.length) {
+      const sim = await simulateQueued({ db: this.db, state: this, shell: this.shell, adapters: this.adapters }, req.repo, queued, req).catch(() => null);
+      if (sim && 'attributor' in sim) return { commits: this.commits, attributor: sim.attributor, repos: this.repos };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((res) => {
+      timer = setTimeout(() => res(false), waitMs);
+    });
+    const done = await Promise.race([this.drain().then(() => true, () => true), late]).finally(() => clearTimeout(timer));
+    if (!done) this.log.info({ repo: req.repo, waitMs }, 'commit asked over the socket: queued events take longer than its bound, no answer');
+    return done ? this : null;
   }
 
   /** Attributes and stores a commit (the one-shot CLI fallback and the rewrites use it). */
@@ -132,6 +199,12 @@ export class Recorder implements CaptureState {
   private async apply(entry: SpoolEntry): Promise<void> {
     if (this.events.seen(entry.key)) {
       consume(entry);
+      return;
+    }
+    this.blockedAhead.delete(entry.key);
+    if (entry.kind === 'git' && QUESTION.test(entry.file) && !fs.existsSync(entry.file)) {
+      // listed, then withdrawn by its hook (no answer within the commit's bound)
+      this.events.add({ spoolKey: entry.key, ts: entry.ts, agent: 'git', name: entry.event, note: 'withdrawn by the hook: not answered' });
       return;
     }
     try {
@@ -190,9 +263,7 @@ export class Recorder implements CaptureState {
         this.events.add({ spoolKey: key, sessionId: ev.sessionId, ts: ev.ts, agent: ev.agent, name: ev.name, tool: ev.toolName, note: 'duplicate of the edit-tools hook: skipped' });
         continue;
       }
-      // the shim snapshots one file: the first the event names
-      if (i === 0 && typeof blob === 'string' && ev.files?.[0]) (ev.snapshotSkipped ??= new Map()).set(ev.files[0], blob);
-      else if (i === 0 && blob && ev.files?.[0] && !ev.snapshots?.has(ev.files[0])) (ev.snapshots ??= new Map()).set(ev.files[0], blob);
+      if (i === 0) attachSnapshot(ev, blob);
       const top = await this.repos.top(ev.cwd ?? ev.projectDir ?? '');
       await this.signals.apply('before', ev, payload, top);
       const note = await this.applyEvent(ev, adapter, this.signals.tap(this.provenance, ev, top));
@@ -201,26 +272,4 @@ export class Recorder implements CaptureState {
       if (note) this.log.info({ session: ev.sessionId, event: ev.agentEvent, note }, 'event noted');
     }
   }
-}
-
-/**
- * An edit event's snapshot: its bytes, undefined when the shim took none (no file), or why it is not
- * used: larger than the cap the shim copied with (it copies one byte more, so a file past the cap shows).
- */
-function readSnapshot(entry: SpoolEntry): Buffer | undefined | string {
-  let size: number;
-  try {
-    size = fs.statSync(entry.blobFile).size;
-  } catch {
-    return undefined;
-  }
-  let cap = limits().snapshotBytes;
-  try {
-    const m = /^cap (\d+)/.exec(fs.readFileSync(entry.doneFile, 'utf8'));
-    if (m) cap = Math.min(cap, Number(m[1]));
-  } catch {
-    /* an older shim: no cap line */
-  }
-  if (size > cap) return `larger than the ${mb(cap)} snapshot cap (TRACE_MAX_SNAPSHOT_BYTES): line attribution skipped`;
-  return fs.readFileSync(entry.blobFile);
 }

@@ -83,6 +83,11 @@ export class ShellTracker {
     await w.start();
   }
 
+  /** Whether `top` is watched (a session's event there started it). */
+  watching(top: string): boolean {
+    return this.watchers.has(top);
+  }
+
   /** Stops watching trees without agent activity for `idleMs`. */
   async sweep(idleMs: number): Promise<void> {
     const now = Date.now();

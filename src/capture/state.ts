@@ -3,6 +3,7 @@ import type { CommitStore } from '../store/commits.js';
 import type { EventStore } from '../store/events.js';
 import type { ProvenanceStore } from '../store/provenance.js';
 import type { SessionStore } from '../store/sessions.js';
+import type { UnansweredCommitStore } from '../store/unanswered.js';
 import type { RepoCache } from './repo-cache.js';
 
 /** The stores and caches the capture modules share; the Recorder owns them and passes each module what it uses. */
@@ -13,4 +14,6 @@ export interface CaptureState {
   readonly events: EventStore;
   readonly attributor: CommitAttributor;
   readonly repos: RepoCache;
+  /** Commits made without the daemon's trailer answer (see git-events.ts). */
+  readonly unanswered: UnansweredCommitStore;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { connect } from '../client/client.js';
+import { commitWaitMs } from '../capture/commit-answer.js';
 import { hookLog } from '../git/hook-log.js';
 import { tracePaths } from '../paths.js';
 import type { CommitMsgResponse } from '../protocol/types.js';
@@ -22,6 +23,7 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
         indexFile,
         messageFile: path.resolve(repo, file),
         gitCommand: ctx.env.TRACE_GIT_COMMAND,
+        waitMs: commitWaitMs(ctx.env),
       });
       if (!sessions.length) await hookLog(repo, 'git commit-msg no-sessions');
     } finally {

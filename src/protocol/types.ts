@@ -48,6 +48,8 @@ export interface CommitMsgRequest {
   messageFile?: string;
   /** The command line of the git process running the hook (`--amend` changes what is committed). */
   gitCommand?: string;
+  /** How long the commit may wait for queued events (TRACE_COMMIT_WAIT); past it, no session is named. */
+  waitMs?: number;
 }
 export interface CommitMsgResponse {
   sessions: string[];

@@ -2,6 +2,7 @@ import { core } from './001-core.js';
 import { push } from './002-push.js';
 import { signals } from './003-signals.js';
 import { pushFailures } from './004-push-failures.js';
+import { unanswered } from './005-unanswered.js';
 
 /** One schema change: applied once, in version order. */
 export interface Migration {
@@ -10,4 +11,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [core, push, signals, pushFailures].sort((a, b) => a.version - b.version);
+export const migrations: Migration[] = [core, push, signals, pushFailures, unanswered].sort((a, b) => a.version - b.version);

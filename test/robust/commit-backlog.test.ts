@@ -1,0 +1,124 @@
+/**
+ * Issue 11, a commit never waits on a backlog: with 1,000 hook events queued (the daemon was down, or
+ * behind), a commit's question is answered ahead of them, from the queued edits of the staged files,
+ * and the answer is the one the ordered ingest gives (trailer, then the recorded lines). Where the
+ * answer cannot be known ahead (a queued shell command of the repository), the commit waits at most
+ * TRACE_COMMIT_WAIT seconds, goes on without the trailer, `trace status` names the commit and the push
+ * still attests its session.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusResponse } from '../../src/protocol/types.js';
+import { file } from '../helpers/attribution.js';
+import { lines, r, RepoPool, type TestRepo } from '../helpers/repo.js';
+import { addBareRemote, allDelivered, bundleJson, statementOf, waitForPushes } from '../push/helpers.js';
+import { newEntries, queueCopies } from './backlog.js';
+
+const pool = new RepoPool();
+afterEach(() => pool.cleanupAll());
+const QUEUED = 1000; // the benchmark queues 2,000 (npm run bench commit-backlog)
+
+/** Polls until the spool is empty: every event applied (the daemon removes each once applied). */
+async function drained(t: TestRepo, timeoutMs = 400_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const left = () => fs.readdirSync(path.join(t.traceHome, 'spool', 'new')).length;
+  while (left() > 0) {
+    if (Date.now() > deadline) throw new Error(`spool not drained: ${left()} left\n${t.daemonLog().slice(-2000)}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** A repository whose daemon is stopped with a session's events and `queued` copies of an unstaged file's edits waiting. */
+async function withBacklog(t: TestRepo, queued: number, queue: (a: ReturnType<TestRepo['session']>) => void) {
+  const a = t.session();
+  a.start(); // starts the daemon, which watches the work tree
+  a.write('other.txt', 'warm-up\n');
+  await drained(t);
+  t.stopDaemon();
+  t.env.TRACE_AUTOSTART = '0';
+  const before = t.spoolFiles('new');
+  const b = t.session();
+  b.edit('b.txt', 'b1', 'b1 changed by b');
+  queueCopies(t, newEntries(t, before), queued);
+  queue(a);
+  expect(t.spoolFiles('new').length).toBeGreaterThanOrEqual(queued);
+  return { a, b };
+}
+
+describe('a commit behind a backlog', () => {
+  it(`with ${QUEUED} events queued: answered ahead, right trailer, right lines`, async () => {
+    const t = pool.create({ files: { 'a.txt': lines('a', 5), 'b.txt': lines('b', 5) } });
+    let c: ReturnType<TestRepo['session']>;
+    const { a } = await withBacklog(t, QUEUED, (a) => {
+      a.edit('a.txt', 'a2\n', 'a2\nagent line 1\nagent line 2\n');
+      // a third session's edit of a.txt the human undoes before staging: not in the commit, not named
+      c = t.session();
+      c.edit('a.txt', 'a4\n', 'a4\nline c wrote\n');
+    });
+    t.write('a.txt', t.read('a.txt').replace('line c wrote\n', '') + 'human line\n');
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    t.git('add', 'a.txt');
+    const sha = t.commit('a.txt, behind a backlog');
+
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${a.sessionId}`]);
+    expect(t.hookLog().some((l) => l.includes('git prepare-commit-msg no answer'))).toBe(false);
+    await drained(t);
+    const asked = /"note":"trailer: [^"]*; answered ahead of (\d+) queued event\(s\), (\d+) edit\(s\) replayed"/.exec(t.daemonLog());
+    expect(asked, t.daemonLog().slice(-3000)).not.toBeNull();
+    expect(Number(asked![1])).toBeGreaterThan(QUEUED / 2); // hardly any of the backlog was applied first
+    expect(Number(asked![2])).toBe(4); // the Pre/Post pairs of a's and c's edits of a.txt, nothing of b.txt
+    // what the ordered ingest recorded agrees with the answer
+    const show = t.show(sha);
+    expect(show.sessions).toEqual([a.sessionId]);
+    expect(show.code_changes.files).toEqual([
+      file({ path: 'a.txt', lines_added: 3, attribution: 'ai', line_ranges: [r(3, 4)], human_line_ranges: [r(8)], ai_lines_added: 2, human_lines_added: 1, session_ids: [a.sessionId] }),
+    ]);
+    expect(c!.sessionId).not.toBe(a.sessionId);
+  }, 600_000);
+
+  it('past TRACE_COMMIT_WAIT: the commit goes on without the trailer, status names it, the push attests its session', async () => {
+    const t = pool.create({ files: { 'a.txt': lines('a', 5), 'b.txt': lines('b', 5) } });
+    const bare = addBareRemote(t);
+    const { a } = await withBacklog(t, 300, (a) => {
+      a.edit('a.txt', 'a2\n', 'a2\nagent line\n');
+      // a shell command of the repository at the end of the queue: only the ordered ingest can tell what it did
+      a.bash('true');
+    });
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    t.env.TRACE_COMMIT_WAIT = '1';
+    t.git('add', 'a.txt');
+    const t0 = Date.now();
+    const sha = t.commit('a.txt, past the bound');
+    const waited = Date.now() - t0;
+    expect(t.trailers(sha)).toEqual([]);
+    const gaveUp = t.hookLog().find((l) => l.includes('git prepare-commit-msg no answer within 1 s'));
+    expect(gaveUp).toMatch(/\((\d+) events queued\): committed without the trailer, its sessions are attested at push$/);
+    expect(t.hookLog().some((l) => l.includes('git commit-msg'))).toBe(false); // commit-msg did not wait again
+    expect(waited, 'the commit waited the bound, not the backlog').toBeLessThan(30_000);
+
+    await drained(t);
+    const queued = Number(/\((\d+) events queued\)/.exec(gaveUp!)![1]);
+    expect(queued).toBeGreaterThan(0);
+    const st = t.json<StatusResponse>('status');
+    expect(st.warnings).toEqual([expect.objectContaining({ code: 'NO_TRAILER' })]);
+    const text = t.trace('status').stdout;
+    expect(text).toContain(
+      `warning: commit ${sha.slice(0, 12)} (${t.repo}) was made while ${queued} events were queued; it carries no Chainloop-Trace-Sessions trailer: its session(s) ${a.sessionId} are still attested at push`,
+    );
+    expect(text).toContain('fix: nothing is lost: `git push` attests them');
+    expect(t.show(sha).sessions).toEqual([a.sessionId]);
+
+    t.git('push', '-q', 'origin', 'main');
+    await waitForPushes(t, allDelivered(1), 60_000);
+    const { statement } = statementOf(bundleJson(t, sha));
+    expect(statement.subject.map((s) => s.digest.gitCommit)).toEqual([sha]);
+    const ids = statement.predicate.materials
+      .filter((m) => m['chainloop.material.evidence.id'] === 'CHAINLOOP_AI_CODING_SESSION')
+      .map((m) => (m.data.session as { id: string }).id);
+    expect(ids).toEqual([a.sessionId]);
+    // attested: the warning has done its job
+    expect(t.json<StatusResponse>('status').warnings).toEqual([]);
+    expect(t.gitIn(bare, ['show-ref'])).toContain('refs/chainloop-trace/attestations');
+  }, 600_000);
+});
