@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../src/protocol/types.js';
 import { file } from '../helpers/attribution.js';
+import { drain } from '../helpers/daemon.js';
 import { lines, r, RepoPool, type TestRepo } from '../helpers/repo.js';
 import { addBareRemote, allDelivered, bundleJson, statementOf, waitForPushes } from '../push/helpers.js';
 import { newEntries, queueCopies } from './backlog.js';
@@ -19,20 +20,17 @@ const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
 const QUEUED = 1000; // the benchmark queues 2,000 (npm run bench commit-backlog)
 
-/** Polls until the spool is empty: every event applied (the daemon removes each once applied). */
-async function drained(t: TestRepo, timeoutMs = 400_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const left = () => fs.readdirSync(path.join(t.traceHome, 'spool', 'new')).length;
-  while (left() > 0) {
-    if (Date.now() > deadline) throw new Error(`spool not drained: ${left()} left\n${t.daemonLog().slice(-2000)}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
+/** Waits for the daemon's own drain: every queued event applied. */
+async function drained(t: TestRepo): Promise<void> {
+  await drain(t.traceHome, 400_000);
+  expect(fs.readdirSync(path.join(t.traceHome, 'spool', 'new'))).toEqual([]);
 }
 
 /** A repository whose daemon is stopped with a session's events and `queued` copies of an unstaged file's edits waiting. */
 async function withBacklog(t: TestRepo, queued: number, queue: (a: ReturnType<TestRepo['session']>) => void) {
+  expect(t.trace('daemon', 'start').code).toBe(0);
   const a = t.session();
-  a.start(); // starts the daemon, which watches the work tree
+  a.start(); // the daemon watches the work tree from here
   a.write('other.txt', 'warm-up\n');
   await drained(t);
   t.stopDaemon();
