@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../src/protocol/types.js';
+import { until } from '../helpers/proc.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
@@ -58,8 +59,8 @@ describe('warnings in trace status and trace doctor', () => {
     expect(doctor.stdout).toContain('is full');
 
     fs.rmSync(filler);
-    const deadline = Date.now() + 20_000;
-    while (warnings(t).some((w) => w.code === 'DISK_FULL') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // the daemon's health monitor clears the warning once a write succeeds again
+    await until('the DISK_FULL warning to clear', () => !warnings(t).some((w) => w.code === 'DISK_FULL'), { timeoutMs: 20_000, intervalMs: 200 });
     expect(warnings(t).map((w) => w.code)).not.toContain('DISK_FULL');
   }, 180_000);
 

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hookCommands } from '../../src/demo/claude-driver.js';
 import type { SessionData } from '../../src/evidence/session-data.js';
 import { alive } from '../../src/client/start-lock.js';
+import { until } from '../helpers/proc.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
@@ -93,18 +94,10 @@ describe('hostile paths in agent payloads', () => {
     expect(holders(transcriptFifo)).toEqual([]);
     expect(fs.readdirSync(path.join(t.traceHome, 'spool', 'blobs')).filter((n) => !n.endsWith('.done'))).toEqual([]);
 
-    // the daemon took every event in, answers, and still is the same process
-    const deadline = Date.now() + 30_000;
-    let session: SessionData | undefined;
-    while (Date.now() < deadline) {
-      const s = t.trace('session', 'show', SESSION, '--json');
-      if (s.code === 0) {
-        session = JSON.parse(s.stdout) as SessionData;
-        if (t.spoolFiles('new').length === 0) break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // the daemon took every event in (its own drain), answers, and still is the same process
+    await t.drain(30_000);
     expect(t.spoolFiles('new')).toEqual([]);
+    const session = t.json<SessionData>('session', 'show', SESSION);
     const status = t.json<{ daemon: { running: boolean; pid: number } }>('status');
     expect(status.daemon).toMatchObject({ running: true, pid });
     expect(session!.warnings).toEqual(expect.arrayContaining([
@@ -122,7 +115,6 @@ describe('hostile paths in agent payloads', () => {
 
     // and it stops on SIGTERM
     process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(pid)).toBe(false);
+    await until(`daemon ${pid} to exit on SIGTERM`, () => !alive(pid), { timeoutMs: 5000, intervalMs: 50 });
   });
 });

@@ -61,7 +61,7 @@ describe('large inputs', () => {
         if (d.warnings?.some((w) => w.includes('TRACE_MAX_TRANSCRIPT_LINE_BYTES')) && t.json<{ commit: string }>('show', sha)) break;
       }
       if (Date.now() > deadline) throw new Error(`not ingested: ${JSON.stringify(d?.warnings)}\n${t.daemonLog().slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 200)); // the poll's interval: each session show above waits on the daemon's drain
     }
     expect(d!.warnings).toEqual(expect.arrayContaining([
       'data.txt: larger than the 8.0 MB snapshot cap (TRACE_MAX_SNAPSHOT_BYTES): line attribution skipped',

@@ -48,7 +48,7 @@ describe('a session that changes files only through its shell', { timeout: 180_0
     const t = pool.create({ files: BASE });
     expect(t.trace('daemon', 'start').code).toBe(0);
     const s = shellSession(t);
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 2500)); // on purpose: the commit comes well after the shell window closed
     const sha = t.commitAll('shell-made, later');
     expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
     expect(labels(t, sha)).toEqual(EXPECTED);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isManagedHook } from '../../src/git/hooks-install.js';
+import { until } from '../helpers/proc.js';
 import { RepoPool } from '../helpers/repo.js';
 import { addBareRemote } from '../push/helpers.js';
 
@@ -18,14 +19,6 @@ const ours = (repo: string, hook: string) => {
   const f = path.join(repo, '.git', 'hooks', hook);
   return fs.existsSync(f) && isManagedHook(fs.readFileSync(f, 'utf8'));
 };
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("a teammate's fresh clone", () => {
   it('gets its git hooks from the first agent event; the first AI commit carries the trailer', async () => {
@@ -42,7 +35,7 @@ describe("a teammate's fresh clone", () => {
     const s = mate.session();
     s.start();
     s.prompt('write the greeting');
-    await until('the git hooks', () => ours(mate.repo, 'prepare-commit-msg') && ours(mate.repo, 'commit-msg') && ours(mate.repo, 'post-commit') && ours(mate.repo, 'pre-push'));
+    await until('the git hooks', () => ours(mate.repo, 'prepare-commit-msg') && ours(mate.repo, 'commit-msg') && ours(mate.repo, 'post-commit') && ours(mate.repo, 'pre-push'), { timeoutMs: 30_000 });
     expect(fs.readFileSync(path.join(mate.repo, '.git', 'hooks', 'commit-msg.chainloop-backup'), 'utf8')).toContain('echo mine');
     expect(mate.daemonLog()).toMatch(/installed the git hooks in .*\.git\/hooks/);
     s.write('greet.js', 'export const greet = () => "hi";\n');
@@ -60,8 +53,8 @@ describe("a teammate's fresh clone", () => {
     const again = mate.session();
     again.start();
     again.prompt('more');
-    expect(mate.trace('status').code).toBe(0); // the daemon has taken the events in
-    await until('the spool to drain', () => mate.spoolFiles('new').length === 0);
+    expect(mate.trace('status').code).toBe(0); // starts the daemon
+    await mate.drain(); // which has applied both events
     expect(ours(mate.repo, 'commit-msg')).toBe(false);
     expect(fs.existsSync(path.join(mate.repo, '.git', 'hooks', 'pre-push'))).toBe(false);
   }, 180_000);
