@@ -44,13 +44,13 @@ async function main(): Promise<void> {
   health.sources.push(() => unansweredWarnings(recorder.unanswered));
   recorder.onDiskFull = (err) => health.diskFull(err);
   recorder.onDrained = () => health.diskOk();
-  health.sources.push(push.warnings);
+  health.sources.push(push.warnings, (repo) => recorder.lostEventWarnings(repo));
   const app = buildServer({
     recorder, paths, log, version: VERSION, startedAt, touch,
     requestShutdown: (reason) => void shutdown(reason),
     plugins: push.routes,
     pushes: push.list,
-    warnings: () => health.warnings(),
+    warnings: (repo) => health.warnings(repo),
   });
 
   // after (and during) a backlog, give memory back now rather than whenever V8 next needs it

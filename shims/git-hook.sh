@@ -136,6 +136,13 @@ trace_spool() {
   return 0
 }
 
+# A git event the spool could not take (TRACE_HOME full): the daemon records the commit afterwards and
+# names what it may have mislabelled.
+trace_lost() {
+  printf '%s git %s %s\n' "$(date +%s)" "$trace_name" "${1-}" 2>/dev/null >> "$trace_dir/lost"
+  return 0
+}
+
 # Asks the running daemon for this commit's trailer: the question goes into the spool (after every
 # agent event before it; the daemon answers it ahead of a backlog when it can), the answer comes back
 # on this work tree's FIFO: "<spool key> ok" (the message is done), "none" (no session to name) or
@@ -291,15 +298,15 @@ case $trace_name in
     true 2>/dev/null > "$trace_dir/unpushed"
     # a commit made without the daemon's answer: the daemon records it and `trace status` names it
     case $trace_c in
-      timeout:*) trace_spool "head=$trace_sha" "unanswered=${trace_c#timeout:}" ;;
-      *) trace_spool "head=$trace_sha" ;;
+      timeout:*) trace_spool "head=$trace_sha" "unanswered=${trace_c#timeout:}" || trace_lost "$trace_sha" ;;
+      *) trace_spool "head=$trace_sha" || trace_lost "$trace_sha" ;;
     esac ;;
   post-rewrite)
     [ -d "$trace_dir" ] || trace_done 0
     # rewritten traced commits (rebase, amend) are new commits to attest
     [ -f "$trace_dir/traced" ] && cut -d' ' -f2 "$trace_in" | git log --no-walk --stdin --format=%B 2>/dev/null |
       grep -q '^Chainloop-Trace-Sessions:' && true 2>/dev/null > "$trace_dir/unpushed"
-    trace_spool "$1" ;;
+    trace_spool "$1" || trace_lost ;;
   pre-push)
     [ -f "$trace_dir/unpushed" ] || trace_done 0
     trace_config
@@ -307,6 +314,6 @@ case $trace_name in
       if [ -n "$trace_in" ]; then trace_node pre-push "$1" "$2" < "$trace_in"; else trace_node pre-push "$1" "$2"; fi
       trace_done $?
     fi
-    trace_spool "$1" "$2" ;;
+    trace_spool "$1" "$2" || trace_lost ;;
 esac
 trace_done 0

@@ -34,7 +34,13 @@ root=${CLAUDE_PROJECT_DIR:-$PWD}
 gd="$root/.git"
 if [ -f "$gd" ]; then read -r gd < "$gd"; gd=${gd#gitdir: }; gd=${gd%/worktrees/*}; fi
 log() {
-  [ -d "$gd/chainloop-trace" ] && printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" 2>/dev/null >> "$gd/chainloop-trace/log.txt"
+  if [ -d "$gd/chainloop-trace" ]; then
+    printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" 2>/dev/null >> "$gd/chainloop-trace/log.txt"
+    # an event the spool could not take (TRACE_HOME full): the daemon names the commits it may mislabel
+    case ${1-} in spool-write-failed | payload-not-saved | snapshot-failed)
+      printf '%s %s %s\n' "$(date +%s)" "$agent" "$event" 2>/dev/null >> "$gd/chainloop-trace/lost" ;;
+    esac
+  fi
   exit 0
 }
 
@@ -134,5 +140,6 @@ elif [ -z "$note" ]; then
 fi
 # (`true`, not `:`: a failed redirection of a special builtin would end the hook with status 2, which
 # Claude Code takes for "block this tool call")
-echo "cap $max" 2>/dev/null >| "$spool/blobs/$id.done" # (stderr first: a failed redirection reports before a later one applies)
+# (stderr first: a failed redirection reports before a later one applies)
+echo "cap $max" 2>/dev/null >| "$spool/blobs/$id.done" || note='spool-write-failed'
 log "$note"

@@ -23,6 +23,8 @@ export interface GitEventDeps {
   beforeCommit?: (repo: string, at: number) => Promise<void>;
   /** After a commit is recorded: what it holds that nothing could attribute for sure (a note, or none). */
   afterCommit?: (repo: string, sessions: string[], paths: string[]) => Promise<string | undefined>;
+  /** Before a push is attested: commits whose events the spool could not take are recorded first. */
+  beforePush?: (repo: string) => Promise<void>;
 }
 
 /** Attributes and stores a commit, then updates the hooks' markers for its repository. */
@@ -62,6 +64,7 @@ export async function applyGitEvent(deps: GitEventDeps, entry: SpoolEntry): Prom
     note = await answerCommitRequest(deps.state, ev, entry);
   }
   const sink = deps.pushSink();
+  if (sink && ev.hook === 'pre-push') await deps.beforePush?.(ev.repo);
   if (sink) await sink.onGitEvent(ev);
   return { ev, note };
 }

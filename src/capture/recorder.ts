@@ -25,6 +25,8 @@ import { checkpointShells, warnBlindChanges } from './shell-events.js';
 import { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 import { AttemptCounter, classifyFailure, MAX_ATTEMPTS } from '../guard/failures.js';
+import type { HealthWarning } from '../health/checks.js';
+import { recoverLostEvents } from './lost-events.js';
 
 export type { GitEventSink } from './git-events.js';
 
@@ -186,6 +188,24 @@ export class Recorder implements CaptureState {
     return recordCommit({ state: this, markers: this.markers }, repo, sha, extra);
   }
 
+  /** Events the hooks could not spool in `repo` (TRACE_HOME was full): its unrecorded commits recorded, the warning. */
+  async recoverLost(repo: string): Promise<HealthWarning | null> {
+    const [top, gd] = await Promise.all([this.repos.top(repo), this.repos.gitDir(repo)]);
+    return top && gd ? recoverLostEvents(this, top, gd) : null;
+  }
+
+  /** `trace status`: the repositories the daemon knows (and `asking`, the caller's) where hooks could not spool events. */
+  async lostEventWarnings(asking?: string): Promise<HealthWarning[]> {
+    const recent = this.db.prepare('SELECT DISTINCT repo FROM commits ORDER BY rowid DESC LIMIT 20').all() as { repo: string }[];
+    const repos = new Set([...this.sessions.list(50).map((s) => s.repo), ...recent.map((r) => r.repo), asking].filter((r): r is string => !!r));
+    const out: HealthWarning[] = [];
+    for (const repo of repos) {
+      const w = await this.recoverLost(repo).catch(() => null);
+      if (w) out.push(w);
+    }
+    return out;
+  }
+
   /** Applies one internal event of `adapter`'s agent; returns a note when part of it was skipped. */
   applyEvent(ev: TraceEvent, adapter: AgentAdapter, provenance?: ProvenanceStore): Promise<string | undefined> {
     const state = provenance ? { sessions: this.sessions, provenance, attributor: this.attributor, repos: this.repos, commits: this.commits } : this;
@@ -217,7 +237,8 @@ export class Recorder implements CaptureState {
           const top = await this.repos.top(repo);
           return top ? warnBlindChanges(this, this.shell, top, sessions, paths) : undefined;
         };
-        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink, beforeCommit, afterCommit }, entry);
+        const beforePush = async (repo: string) => void (await this.recoverLost(repo));
+        const { ev, note } = await applyGitEvent({ state: this, markers: this.markers, pushSink: () => this.pushSink, beforeCommit, afterCommit, beforePush }, entry);
         this.events.add({ spoolKey: entry.key, repo: ev.repo, ts: entry.ts, agent: 'git', name: ev.hook, note });
       } else await this.applyAgent(entry);
       consume(entry);

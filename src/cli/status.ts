@@ -5,6 +5,7 @@ import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { shortTime, table } from './format.js';
 import { usage } from './usage.js';
+import { repoTop } from '../git/run.js';
 import { deadLetterWarning, diskWarning, formatWarning, type HealthWarning } from '../health/checks.js';
 
 /** `trace status [--json]`: the daemon, recent sessions and where every push stands. */
@@ -13,7 +14,11 @@ export const status: Command = async (args, ctx) => {
   if (positionals.length) throw usage('trace status [--json]');
   const r = await withDaemon<StatusResponse>(
     ctx,
-    (c) => c.call('GET', '/v1/status'),
+    async (c) => {
+      // this repository is checked too, even if the daemon knows no session there (events it lost)
+      const top = await repoTop(ctx.cwd).catch(() => null);
+      return c.call('GET', `/v1/status${top ? `?repo=${encodeURIComponent(top)}` : ''}`);
+    },
     async (rec, paths) => ({
       daemon: { running: false, pid: null, version: null },
       sessions: statusSessions(rec.sessions),

@@ -7,7 +7,7 @@ import type { TracePaths } from '../paths.js';
 
 /** One thing that keeps ai-trace from recording or attesting right, and what to do about it. */
 export interface HealthWarning {
-  code: 'STATE_NOT_OWNED' | 'DISK_FULL' | 'DEAD_LETTERS' | 'HOOKS_BYPASSED' | 'HOOKS_MISSING' | 'DATABASE_DAMAGED' | 'UNATTESTED' | 'NO_TRAILER';
+  code: 'STATE_NOT_OWNED' | 'DISK_FULL' | 'DEAD_LETTERS' | 'HOOKS_BYPASSED' | 'HOOKS_MISSING' | 'DATABASE_DAMAGED' | 'UNATTESTED' | 'NO_TRAILER' | 'EVENTS_LOST';
   message: string;
   fix: string;
 }

@@ -5,7 +5,7 @@ import { deadLetterWarning, diskWarning, hookWarnings, type DiskState, type Heal
 const REPO_CHECK_MS = 5_000;
 
 /** Extra checks the monitor runs (pushed commits without an attestation, commits without a trailer). */
-export type WarningSource = () => Promise<HealthWarning[]> | HealthWarning[];
+export type WarningSource = (repo?: string) => Promise<HealthWarning[]> | HealthWarning[];
 
 /**
  * What `trace status` warns about, gathered by the daemon: a full disk under TRACE_HOME (seen by
@@ -32,7 +32,8 @@ export class HealthMonitor {
     delete this.disk.lastFull;
   }
 
-  async warnings(): Promise<HealthWarning[]> {
+  /** `repo`: the asking command's repository, for sources that check one the daemon may not know. */
+  async warnings(repo?: string): Promise<HealthWarning[]> {
     const out: HealthWarning[] = [];
     const disk = diskWarning(this.paths, this.disk);
     if (disk) out.push(disk);
@@ -47,7 +48,7 @@ export class HealthMonitor {
       }
       out.push(...c.warnings);
     }
-    for (const source of this.sources) out.push(...(await Promise.resolve(source()).catch(() => [])));
+    for (const source of this.sources) out.push(...(await Promise.resolve(source(repo)).catch(() => [])));
     return out;
   }
 }

@@ -14,7 +14,11 @@ export function fileLogger(file: string, level = process.env.TRACE_LOG_LEVEL ?? 
   } catch {
     /* no log yet */
   }
-  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: file, sync: true, mode: 0o600 }));
+  const dest = pino.destination({ dest: file, sync: true, mode: 0o600 });
+  // a write that fails (a full disk) must not end the daemon: sonic-boom keeps the line and writes it
+  // with the next one, once there is space again
+  dest.on('error', () => undefined);
+  return pino({ level, base: { pid: process.pid } }, dest);
 }
 
 /** A logger that discards everything (tests, one-shot CLI use). */

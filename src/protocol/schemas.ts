@@ -33,6 +33,7 @@ import type {
   SessionData,
   ShowResponse,
   ShutdownResponse,
+  StatusQuery,
   StatusResponse,
   StatusSession,
   StatusWarning,
@@ -232,6 +233,7 @@ const pushRow = objectOf<PushRow>()(
   },
   ['id', 'repo', 'remote', 'destination', 'state', 'attempts', 'next_attempt_at', 'last_error', 'attestation_digest', 'commits'],
 );
+export const statusQuery = objectOf<StatusQuery>()({ repo: nonEmpty }, []);
 export const statusReply = objectOf<StatusResponse>()(
   {
     daemon: objectOf<StatusResponse['daemon']>()({ running: bool, pid: intOrNull, version: strOrNull }, ['running', 'pid', 'version']),

@@ -55,6 +55,10 @@ export interface CommitMsgResponse {
   sessions: string[];
 }
 
+/** `?repo=…` of GET /v1/status: the caller's repository, checked for warnings even if the daemon knows no session there. */
+export interface StatusQuery {
+  repo?: string;
+}
 /** `?repo=…` of GET /v1/commits/:sha. */
 export interface RepoQuery {
   repo: string;

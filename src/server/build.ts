@@ -30,7 +30,8 @@ export interface ServerDeps {
   /** Push rows for status (filled when the delivery queue is wired). */
   pushes?: () => PushRow[];
   /** Warnings for status: full disk, bypassed hooks, unattested commits… (see src/health). */
-  warnings?: () => Promise<StatusWarning[]>;
+  /** `repo`: the caller's repository, checked too even when no session there is known. */
+  warnings?: (repo?: string) => Promise<StatusWarning[]>;
 }
 
 /** Builds the daemon's HTTP API; it never listens by itself. */
