@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../src/protocol/types.js';
+import { until } from '../helpers/proc.js';
 import { RepoPool } from '../helpers/repo.js';
 import { addBareRemote, remoteBundles, statementOf, tracedCommit, waitForPushes, type TestRepo } from './helpers.js';
 
@@ -18,14 +19,12 @@ afterEach(() => pool.cleanupAll());
 const unattested = (t: TestRepo) => (t.json<StatusResponse>('status').warnings ?? []).filter((w) => w.code === 'UNATTESTED');
 
 /** Polls trace status until `done` holds for its UNATTESTED warnings. */
-async function waitForWarnings(t: TestRepo, done: (w: ReturnType<typeof unattested>) => boolean): Promise<ReturnType<typeof unattested>> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const w = unattested(t);
-    if (done(w)) return w;
-    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(w)}\n--- daemon log:\n${t.daemonLog().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+function waitForWarnings(t: TestRepo, done: (w: ReturnType<typeof unattested>) => boolean): Promise<ReturnType<typeof unattested>> {
+  let last: ReturnType<typeof unattested> = [];
+  return until('the UNATTESTED warnings', () => (done((last = unattested(t))) ? last : undefined), {
+    intervalMs: 150,
+    describe: () => `${JSON.stringify(last)}\n--- daemon log:\n${t.daemonLog().slice(-3000)}`,
+  });
 }
 
 /** The commits the attestations on the (bare) remote's ref cover. */

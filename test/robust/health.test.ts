@@ -99,17 +99,13 @@ describe('warnings in trace status and trace doctor', () => {
     expect(warnings(t).map((w) => w.code)).toContain('DISK_FULL');
 
     fs.rmSync(filler);
-    const deadline = Date.now() + 30_000;
-    let lost: HealthWarning | undefined;
-    while (Date.now() < deadline) {
+    const lost: HealthWarning = await until('space back and the lost events named', () => {
       const ws = warnings(t);
-      lost = ws.find((w) => w.code === 'EVENTS_LOST');
-      if (lost && !ws.some((w) => w.code === 'DISK_FULL')) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return !ws.some((w) => w.code === 'DISK_FULL') && ws.find((w) => w.code === 'EVENTS_LOST');
+    }, { timeoutMs: 30_000, intervalMs: 200 });
     const short = t.git('rev-parse', '--short', sha).trim();
-    expect(lost?.message).toMatch(new RegExp(`^\\d+ hook event\\(s\\) in ${t.repo} could not be written to the spool \\(TRACE_HOME full or unwritable, \\S+ to \\S+\\): lines an agent wrote then may be labelled human; commits since then may carry agent lines labelled human: ${short} made while TRACE_HOME is full$`));
-    expect(lost?.fix).toBe(`check them with \`trace show <commit>\`; then remove ${lostFile}`);
+    expect(lost.message).toMatch(new RegExp(`^\\d+ hook event\\(s\\) in ${t.repo} could not be written to the spool \\(TRACE_HOME full or unwritable, \\S+ to \\S+\\): lines an agent wrote then may be labelled human; commits since then may carry agent lines labelled human: ${short} made while TRACE_HOME is full$`));
+    expect(lost.fix).toBe(`check them with \`trace show <commit>\`; then remove ${lostFile}`);
     // the commit is recorded: the line the daemon saw the agent write is the agent's; the one written while
     // full could not be known, and is named above and in the session's warnings, never silently human
     const files = Object.fromEntries(t.show(sha).code_changes.files.map((f) => [f.path, [f.ai_lines_added, f.human_lines_added]]));
