@@ -106,7 +106,9 @@ export async function run(ctx) {
   const socket = path.join(home, 'run', 'daemon.sock');
   const daemonStatus = () =>
     new Promise((resolve, reject) => {
-      const req = http.get({ socketPath: socket, host: 'ai-trace', path: '/v1/status', timeout: 5_000 }, (res) => {
+      // the route first applies what is spooled (up to its own 10 s): on a loaded machine a 20-commit
+      // pre-push (attest, sign) takes seconds, so this waits past that bound rather than failing
+      const req = http.get({ socketPath: socket, host: 'ai-trace', path: '/v1/status', timeout: 30_000 }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));
