@@ -58,6 +58,52 @@ export function tracePaths(env: NodeJS.ProcessEnv = process.env): TracePaths {
   };
 }
 
+/** ai-trace's folder in a repository's git common dir (shared by its linked work trees). */
+export const REPO_STATE_DIR = 'chainloop-trace';
+
+/** Marker files that let the git hooks skip all work (see capture/markers). */
+export type RepoMarker = 'traced' | 'ai-pending' | 'unpushed';
+
+/**
+ * ai-trace's files for one repository, all under `<git common dir>/chainloop-trace/`; shims/git-hook.sh
+ * names the same files. Per work tree files are keyed by the base name of that work tree's git dir
+ * (`.git` for the main one, the linked work tree's name under `.git/worktrees/`).
+ */
+export interface RepoStatePaths {
+  dir: string;
+  /** One line per hook run (`trace log --hooks`). */
+  log: string;
+  /** What `trace init` changed, for a byte-exact `trace uninstall`. */
+  manifest: string;
+  /** ai-trace's git hooks alone, for agents whose shells turn git hooks off. */
+  ownHooks: string;
+  /** HEAD's id and whether it was a plain human commit. */
+  lastCommit: string;
+  /** Events the hooks could not spool (a full TRACE_HOME), one line each (capture/lost-events). */
+  lost: string;
+  marker(name: RepoMarker): string;
+  /** prepare-commit-msg's verdict for the git process, and the daemon's answer. */
+  carry(gitDir: string): string;
+  /** The FIFO the daemon's answer to a commit hook comes back on. */
+  answer(gitDir: string): string;
+}
+
+/** The one place the per-repository state paths are spelled; `commonDir` from `git rev-parse --git-common-dir` (git/run.ts gitDirs). */
+export function repoStatePaths(commonDir: string): RepoStatePaths {
+  const dir = path.join(commonDir, REPO_STATE_DIR);
+  return {
+    dir,
+    log: path.join(dir, 'log.txt'),
+    manifest: path.join(dir, 'install.json'),
+    ownHooks: path.join(dir, 'hooks'),
+    lastCommit: path.join(dir, 'last-commit'),
+    lost: path.join(dir, 'lost'),
+    marker: (name) => path.join(dir, name),
+    carry: (gitDir) => path.join(dir, `carry.${path.basename(gitDir)}`),
+    answer: (gitDir) => path.join(dir, `answer.${path.basename(gitDir)}`),
+  };
+}
+
 export function checkSocketPath(socket: string): void {
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
     throw new TraceError(

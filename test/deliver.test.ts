@@ -12,14 +12,8 @@ import { bundleDigest } from '../src/attest/digest.js';
 import { destinationFromConfig } from '../src/deliver/factory.js';
 import { planDestinations } from '../src/deliver/plan.js';
 import { parseDestinations } from '../src/deliver/schema.js';
-import {
-  ATTESTATIONS_REF,
-  GitRefDestination,
-  bundlesForCommit,
-  fetchAttestations,
-  publicKeys,
-  readAttestations,
-} from '../src/deliver/git-ref.js';
+import { GitRefDestination } from '../src/deliver/git-ref.js';
+import { ATTESTATIONS_REF, bundlesForCommit, fetchAttestations, publicKeys, readAttestations } from '../src/git/attestations.js';
 import { HttpDestination } from '../src/deliver/http.js';
 import { DeliveryQueue } from '../src/deliver/queue.js';
 import { DeliveryWorker, resolveWithEnv } from '../src/deliver/worker.js';

@@ -51,7 +51,7 @@ export class CommitAttributor {
     // what is being (or was just) committed is mostly the work tree's bytes: no git process for those
     const read = preferWorkTree
       ? await readBlobsPreferWorkTree(repo, text.map((d) => d.path), text.map((d) => d.newOid), specs, env)
-      : await readObjects(repo, specs, env);
+      : await readObjects(repo, specs, { env });
     const byDiff = new Map(text.map((d, i) => [d, read[i] ?? null]));
     const blobs = diffs.map((d) => byDiff.get(d) ?? null);
     const files: AttributedFile[] = [];

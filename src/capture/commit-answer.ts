@@ -9,6 +9,7 @@ import { headCommit } from '../git/head.js';
 import { hookLog } from '../git/hook-log.js';
 import { git } from '../git/run.js';
 import { addSessionsTrailer, hasSessionsLine } from '../git/trailer.js';
+import { repoStatePaths } from '../paths.js';
 import type { CommitMsgRequest, CommitMsgResponse } from '../protocol/types.js';
 import type { GitSpoolEvent, SpoolEntry } from '../spool/spool.js';
 import type { CommitStore } from '../store/commits.js';
@@ -105,7 +106,7 @@ export const COMMIT_REQUEST_HOOKS: ReadonlySet<string> = new Set(['prepare-commi
  */
 export async function answerCommitRequest(rec: CommitAnswerDeps, ev: GitSpoolEvent, entry: SpoolEntry): Promise<string> {
   const q = questionArgs(ev);
-  const ours = q.reply && ev.gitdir && path.dirname(path.resolve(q.reply)) === path.join(ev.gitdir, 'chainloop-trace');
+  const ours = q.reply && ev.gitdir && path.dirname(path.resolve(q.reply)) === repoStatePaths(ev.gitdir).dir;
   let answer = 'error';
   try {
     if (q.gitCommand === undefined) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { git } from '../git/run.js';
 import type { HealthWarning } from '../health/checks.js';
+import { repoStatePaths } from '../paths.js';
 import { MAX_SESSION_WARNINGS } from '../store/sessions.js';
 import type { CaptureState } from './state.js';
 import { commitsInWindow } from './unhooked-commits.js';
@@ -21,7 +21,7 @@ export interface LostEvents {
 }
 
 export function readLostEvents(gitDir: string): LostEvents | undefined {
-  const file = path.join(gitDir, 'chainloop-trace', 'lost');
+  const file = repoStatePaths(gitDir).lost;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

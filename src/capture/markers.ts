@@ -1,18 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { repoStatePaths, type RepoMarker } from '../paths.js';
 
 /** Marker files in `<git-common-dir>/chainloop-trace/` that let the git hooks skip all work. */
-export const MARKERS = { aiPending: 'ai-pending', unpushed: 'unpushed', traced: 'traced' } as const;
+export const MARKERS = { aiPending: 'ai-pending', unpushed: 'unpushed', traced: 'traced' } as const satisfies Record<string, RepoMarker>;
 
 /** Creates a marker, only where `trace init` made the repository's state folder. */
-export function touchMarker(gitDir: string, name: string): void {
-  const dir = path.join(gitDir, 'chainloop-trace');
-  if (fs.existsSync(dir)) fs.writeFileSync(path.join(dir, name), '');
+export function touchMarker(gitDir: string, name: RepoMarker): void {
+  const state = repoStatePaths(gitDir);
+  if (fs.existsSync(state.dir)) fs.writeFileSync(state.marker(name), '');
 }
 
 /** Removes a marker. */
-export function clearMarker(gitDir: string, name: string): void {
-  fs.rmSync(path.join(gitDir, 'chainloop-trace', name), { force: true });
+export function clearMarker(gitDir: string, name: RepoMarker): void {
+  fs.rmSync(repoStatePaths(gitDir).marker(name), { force: true });
 }
 
 /** Marks a repository as holding uncommitted agent lines (the commit hooks will ask the daemon). */

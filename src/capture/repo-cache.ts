@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { git, repoTop } from '../git/run.js';
+import { gitDirs, repoTop } from '../git/run.js';
 
 /** Remembers which work tree and git dir a directory belongs to, so events don't spawn git each time. */
 export class RepoCache {
@@ -15,8 +15,8 @@ export class RepoCache {
   /** The common git dir (shared by worktrees), where `chainloop-trace/` lives. */
   async gitDir(top: string): Promise<string | null> {
     if (!this.gitDirs.has(top)) {
-      const out = await git(top, ['rev-parse', '--path-format=absolute', '--git-common-dir'], { allowFailure: true }).catch(() => '');
-      this.gitDirs.set(top, out.trim() || null);
+      const dirs = await gitDirs(top).catch(() => null);
+      this.gitDirs.set(top, dirs?.commonDir ?? null);
     }
     return this.gitDirs.get(top)!;
   }

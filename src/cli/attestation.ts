@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SESSION_EVIDENCE_ID } from '../attest/statement.js';
-import { bundlesForCommit } from '../deliver/git-ref.js';
+import { bundlesForCommit } from '../git/attestations.js';
 import { TraceError } from '../errors.js';
 import { repoTop } from '../git/run.js';
 import type { AttestationResponse } from '../protocol/types.js';

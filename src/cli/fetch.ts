@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { fetchAttestations } from '../deliver/git-ref.js';
+import { fetchAttestations } from '../git/attestations.js';
 import type { Command } from './context.js';
 import { requireRepo } from './resolve.js';
 import { usage } from './usage.js';

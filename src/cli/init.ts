@@ -6,9 +6,9 @@ import type { AgentAdapter } from '../agents/adapter.js';
 import { adapterForFlag, ADAPTERS, INIT_FLAGS } from '../agents/registry.js';
 import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYml } from '../config/chainloop.js';
 import { TraceError } from '../errors.js';
-import { BACKUP_SUFFIX, locateRepo, OWN_HOOKS_DIR, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
+import { BACKUP_SUFFIX, locateRepo, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
-import { packageRoot, tracePaths } from '../paths.js';
+import { packageRoot, repoStatePaths, tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 import { usageBecause } from './usage.js';
 
@@ -146,7 +146,7 @@ function printSummary(repo: GitRepo, changes: FileChange[], options: InitOptions
   }
   for (const dir of new Set(hooks.map((c) => path.dirname(c.path)))) {
     const names = hooks.filter((c) => path.dirname(c.path) === dir).map((c) => path.basename(c.path)).join(', ');
-    const own = dir === path.join(repo.commonDir, OWN_HOOKS_DIR) ? " (ai-trace's alone, for agent shells that turn git hooks off)" : '';
+    const own = dir === repoStatePaths(repo.commonDir).ownHooks ? " (ai-trace's alone, for agent shells that turn git hooks off)" : '';
     lines.push(`  installed git hooks in ${display(repo, dir)}${own}: ${names}`);
   }
   for (const change of changes.filter((c) => c.kind === 'git-hook-backup')) {

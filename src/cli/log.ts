@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { git, repoTop } from '../git/run.js';
-import { tracePaths } from '../paths.js';
+import { gitDirs, repoTop } from '../git/run.js';
+import { repoStatePaths, tracePaths } from '../paths.js';
 import type { Command } from './context.js';
 import { usage } from './usage.js';
 
@@ -31,8 +30,9 @@ export const log: Command = async (args, ctx) => {
   if (values.hooks) {
     const top = await repoTop(ctx.cwd);
     if (!top) throw usage('trace log --hooks (inside a repository)');
-    const gd = (await git(top, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
-    file = path.join(gd, 'chainloop-trace', 'log.txt');
+    const dirs = await gitDirs(top);
+    if (!dirs) throw usage('trace log --hooks (inside a repository)');
+    file = repoStatePaths(dirs.commonDir).log;
   }
   const fmt = values.hooks ? (l: string) => l : formatLogLine;
   const n = Number(values.lines) || 50;

@@ -3,7 +3,7 @@ import { connect, type DaemonClient } from '../client/client.js';
 import { TraceError } from '../errors.js';
 import type { RunPayload } from '../agents/generic/adapter.js';
 import { markAiPending } from '../capture/markers.js';
-import { git, repoTop } from '../git/run.js';
+import { gitDirs, repoTop } from '../git/run.js';
 import { tracePaths } from '../paths.js';
 import { endLikeChild, runChild, type ChildExit } from '../run/child.js';
 import { writeRunEvent } from '../run/spool-event.js';
@@ -63,8 +63,7 @@ export const run: Command = async (args, ctx) => {
         await client.call('POST', '/v1/drain');
         session = { client, id, base };
         // commits made while the command runs ask the daemon, which hands them what the command changed so far
-        const gitDir = (await git(top, ['rev-parse', '--path-format=absolute', '--git-common-dir'], { allowFailure: true })).trim();
-        markAiPending(gitDir || null);
+        markAiPending((await gitDirs(top))?.commonDir ?? null);
         env.TRACE_SESSION_ID = id;
       } catch (err) {
         warn(`the daemon is unavailable (${(err as Error).message}): the command runs untraced`);

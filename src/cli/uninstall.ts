@@ -6,7 +6,6 @@ import { TraceError } from '../errors.js';
 import { locateRepo, stripManagedHook, type GitRepo } from '../git/hooks-install.js';
 import {
   applyRestore,
-  manifestPath,
   planRestore,
   readManifest,
   type RestoreAction,
@@ -14,7 +13,7 @@ import {
   type Stripper,
 } from '../install/manifest.js';
 import { setOptOut } from '../capture/auto-hooks.js';
-import { tracePaths } from '../paths.js';
+import { repoStatePaths, tracePaths } from '../paths.js';
 import type { CliContext, Command } from './context.js';
 import { usageBecause } from './usage.js';
 
@@ -51,7 +50,7 @@ export async function runUninstall(args: string[], ctx: CliContext, interactive:
   const repo = await locateRepo(ctx.cwd, ctx.env, 'trace uninstall');
   const manifest = readManifest(repo.commonDir);
   if (!manifest) {
-    throw new TraceError('NOT_INITIALIZED', `ai-trace is not installed in this repository (no ${display(repo, manifestPath(repo.commonDir))}); nothing to uninstall`);
+    throw new TraceError('NOT_INITIALIZED', `ai-trace is not installed in this repository (no ${display(repo, repoStatePaths(repo.commonDir).manifest)}); nothing to uninstall`);
   }
   const actions = planRestore(manifest, STRIPPERS);
   if (!yes) {

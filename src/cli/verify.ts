@@ -6,7 +6,7 @@ import { PUBLIC_KEY_FILE } from '../attest/key.js';
 import { sessionMaterials } from '../attest/statement.js';
 import { verifyBundle } from '../attest/verify.js';
 import { parseTrailerValue, TRAILER_KEY } from '../attribution/commit.js';
-import { bundlesForCommit, publicKeys, readAttestations, type StoredAttestation } from '../deliver/git-ref.js';
+import { bundlesForCommit, publicKeys, readAttestations, type StoredAttestation } from '../git/attestations.js';
 import { TraceError } from '../errors.js';
 import { git, repoTop } from '../git/run.js';
 import { tracePaths } from '../paths.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { TraceError } from '../errors.js';
-import { ATTESTATIONS_REF } from './git-ref.js';
+import { ATTESTATIONS_REF } from '../git/attestations.js';
 
 /** `{type: git}`: the attestation ref on a git remote (default: the remote being pushed to). */
 export interface GitDestinationConfig {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { shQuote } from '../install/sh-quote.js';
 import { TraceError } from '../errors.js';
 import { planFile, readFileState, type FileChange, type FileState } from '../install/manifest.js';
+import { repoStatePaths } from '../paths.js';
 import { git } from './run.js';
 
 /** The git hooks ai-trace installs. */
@@ -84,16 +85,13 @@ export function planGitHooks(hooksDir: string, packageRoot: string): FileChange[
   return changes;
 }
 
-/** Where ai-trace keeps git hooks of its own only, relative to the git common dir (see AgentAdapter.ownGitHooks). */
-export const OWN_HOOKS_DIR = 'chainloop-trace/hooks';
-
 /**
  * ai-trace's git hooks alone in `<commonDir>/chainloop-trace/hooks`, for an agent whose shell turns git
  * hooks off: git pointed there runs ai-trace's part and no hook of the user's (no backup is chained).
  */
 export function planOwnGitHooks(commonDir: string, packageRoot: string): FileChange[] {
   const script = managedHookScript(packageRoot);
-  const dir = path.join(commonDir, OWN_HOOKS_DIR);
+  const dir = repoStatePaths(commonDir).ownHooks;
   return GIT_HOOK_NAMES.map((name) => planFile(path.join(dir, name), 'git-hook', script, HOOK_MODE)).filter((c): c is FileChange => c !== null);
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TraceError } from '../errors.js';
+import { repoStatePaths } from '../paths.js';
 
 /**
  * What a file init touches is for; uninstall picks how to remove our parts by it. Agent hook files
@@ -76,19 +77,7 @@ export interface RestoreAction {
 /** Removes ai-trace's parts from a file's content; null when none can be told apart. */
 export type Stripper = (text: string) => string | null;
 
-const STATE_DIR = 'chainloop-trace';
-const MANIFEST_FILE = 'install.json';
 const BACKUP_SUFFIX = '.chainloop-backup';
-
-/** ai-trace's per-repository folder inside the git common dir. */
-export function traceStateDir(gitCommonDir: string): string {
-  return path.join(gitCommonDir, STATE_DIR);
-}
-
-/** Where the install record lives. */
-export function manifestPath(gitCommonDir: string): string {
-  return path.join(traceStateDir(gitCommonDir), MANIFEST_FILE);
-}
 
 /** Git hooks and backups are replaced, never written through; other files follow symlinks. */
 function followsLinks(kind: FileKind): boolean {
@@ -131,7 +120,7 @@ export function planFile(file: string, kind: FileKind, after: Buffer | string, m
 
 /** Reads install.json; null when ai-trace is not installed in this repository. */
 export function readManifest(gitCommonDir: string): Manifest | null {
-  const file = manifestPath(gitCommonDir);
+  const file = repoStatePaths(gitCommonDir).manifest;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -154,7 +143,7 @@ export function readManifest(gitCommonDir: string): Manifest | null {
 
 /** Writes install.json deterministically, and only when its bytes change. */
 export function writeManifest(gitCommonDir: string, manifest: Manifest): void {
-  const file = manifestPath(gitCommonDir);
+  const file = repoStatePaths(gitCommonDir).manifest;
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const current = readFileState(file);
   if (current && current.bytes.toString() === text) return;
@@ -164,7 +153,7 @@ export function writeManifest(gitCommonDir: string, manifest: Manifest): void {
 
 /** Creates the per-repository state folder and an empty `log.txt` when missing. */
 export function ensureTraceStateDir(gitCommonDir: string): void {
-  const dir = traceStateDir(gitCommonDir);
+  const dir = repoStatePaths(gitCommonDir).dir;
   fs.mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'log.txt');
   if (!fs.existsSync(log)) fs.writeFileSync(log, '');
@@ -315,7 +304,7 @@ export function applyRestore(gitCommonDir: string, manifest: Manifest, actions: 
       // not empty (the user put something there) or already gone: leave it
     }
   }
-  fs.rmSync(traceStateDir(gitCommonDir), { recursive: true, force: true });
+  fs.rmSync(repoStatePaths(gitCommonDir).dir, { recursive: true, force: true });
 }
 
 function restoreFile(a: RestoreAction): void {

@@ -4,7 +4,7 @@ import { bundleDigest } from '../attest/digest.js';
 import { publicKeyFingerprint } from '../attest/key.js';
 import { SESSION_EVIDENCE_ID, type Statement } from '../attest/statement.js';
 import { verifyBundle } from '../attest/verify.js';
-import { fetchAttestations, publicKeys, readAttestations } from '../deliver/git-ref.js';
+import { fetchAttestations, publicKeys, readAttestations } from '../git/attestations.js';
 import { TraceError } from '../errors.js';
 import { git } from '../git/run.js';
 import { principalMatches, type AllowedSigners } from './allowed-signers.js';
