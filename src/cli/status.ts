@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StatusResponse } from '../protocol/types.js';
 import { spoolCounts, statusSessions } from '../query/status.js';
@@ -5,7 +7,6 @@ import type { Command } from './context.js';
 import { withDaemon } from './daemon-access.js';
 import { shortTime, table } from './format.js';
 import { usage } from './usage.js';
-import { repoTop } from '../git/run.js';
 import { deadLetterWarning, diskWarning, formatWarning, type HealthWarning } from '../health/checks.js';
 
 /** `trace status [--json]`: the daemon, recent sessions and where every push stands. */
@@ -16,7 +17,7 @@ export const status: Command = async (args, ctx) => {
     ctx,
     async (c) => {
       // this repository is checked too, even if the daemon knows no session there (events it lost)
-      const top = await repoTop(ctx.cwd).catch(() => null);
+      const top = workTreeOf(ctx.cwd);
       return c.call('GET', `/v1/status${top ? `?repo=${encodeURIComponent(top)}` : ''}`);
     },
     async (rec, paths) => ({
@@ -51,3 +52,11 @@ export const status: Command = async (args, ctx) => {
   }
   return 0;
 };
+
+/** The nearest directory at or above `dir` holding `.git` (no git process: status stays one round trip). */
+function workTreeOf(dir: string): string | null {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
+}

@@ -11,8 +11,12 @@ import type { PushRow } from '../protocol/types.js';
 import { pruneDelivered, retentionMs } from './prune.js';
 import { PushService } from './service.js';
 import { findUnattested, prePushPending, reposWithUnattested, unattestedWarning } from './unattested.js';
+import { unattestedTraced } from './commits.js';
 import { classifyFailure } from '../guard/failures.js';
 import type { HealthWarning } from '../health/checks.js';
+
+/** How long trace status may show a repository's unattested commits without asking git again. */
+const RECHECK_MS = 2_000;
 
 /** What the daemon needs from the push side: its routes, its status rows, start and stop. */
 export interface PushWiring {
@@ -29,6 +33,7 @@ export interface PushWiring {
 export function wirePush(deps: { db: DB; recorder: Pick<ReadModel, 'commits' | 'sessions'> & { repos: RepoCache; pushSink: GitEventSink | null }; paths: TracePaths; log: Logger }): PushWiring {
   const service = new PushService(deps.db, deps.recorder, deps.paths, deps.log);
   let last: HealthWarning[] = [];
+  const checked = new Map<string, { key: string; at: number; warning: HealthWarning | null }>();
   deps.recorder.pushSink = {
     async onGitEvent(ev) {
       if (ev.hook !== 'pre-push') return;
@@ -53,8 +58,15 @@ export function wirePush(deps: { db: DB; recorder: Pick<ReadModel, 'commits' | '
       if (prePushPending(deps.paths)) return last; // its commits may be on the remote, not yet attested
       const out: HealthWarning[] = [];
       for (const repo of reposWithUnattested(deps.db)) {
-        const missed = await findUnattested(deps.db, repo);
-        if (missed.length) out.push(unattestedWarning(repo, missed));
+        // git is asked again when the unattested commits change, or after RECHECK_MS (a push past the hook)
+        const key = unattestedTraced(deps.db, repo).join(',');
+        let c = checked.get(repo);
+        if (!c || c.key !== key || Date.now() - c.at > RECHECK_MS) {
+          const missed = await findUnattested(deps.db, repo);
+          c = { key, at: Date.now(), warning: missed.length ? unattestedWarning(repo, missed) : null };
+          checked.set(repo, c);
+        }
+        if (c.warning) out.push(c.warning);
       }
       return (last = out);
     },
