@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { checkDestinations, type DestinationConfig } from '../deliver/schema.js';
 import { TraceError } from '../errors.js';
+import { readRegular } from '../guard/regular-file.js';
 
 /** `$TRACE_HOME/config.yml`: per-user defaults, e.g. destinations for repositories that name none. */
 export interface UserConfig {
@@ -13,10 +13,13 @@ export interface UserConfig {
 /** Reads and validates the user config; {} when there is none. */
 export function loadUserConfig(home: string): UserConfig {
   const file = path.join(home, 'config.yml');
-  if (!fs.existsSync(file)) return {};
+  // never blocking: a named pipe or a device in its place is refused, not read (as for .chainloop.yml)
+  const r = readRegular(file, { maxBytes: 1024 * 1024 });
+  if (r.kind === 'absent') return {};
+  if (r.kind === 'skip') throw invalid(file, `cannot be read (${r.reason.replace(`${file}: `, '').replace(/: (line attribution )?skipped$/, '')})`);
   let v: unknown;
   try {
-    v = parse(fs.readFileSync(file, 'utf8')) as unknown;
+    v = parse(r.bytes.toString('utf8')) as unknown;
   } catch (err) {
     throw invalid(file, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -114,3 +114,16 @@ describe('destinations in the repository and the user config', () => {
     }
   });
 });
+
+describe('the user config file itself', () => {
+  it('is refused, not read, when something other than a regular file stands in its place (a FIFO would block)', async () => {
+    const home = path.join(root, 'fifo-home');
+    fs.mkdirSync(home);
+    const { execa } = await import('execa');
+    await execa('mkfifo', [path.join(home, 'config.yml')]);
+    expect(errorOf(() => loadUserConfig(home)).message).toBe(
+      `${path.join(home, 'config.yml')}: cannot be read (a named pipe, not a regular file); fix it or remove it`,
+    );
+    expect(loadUserConfig(path.join(root, 'no-such-home'))).toEqual({});
+  });
+});
