@@ -23,14 +23,14 @@ import type { CaptureState } from './state.js';
 export interface AheadDeps {
   db: DB;
   state: Pick<CaptureState, 'commits' | 'events' | 'repos'>;
-  shell: Pick<ShellTracker, 'openShellWindows' | 'watching'>;
+  shell: Pick<ShellTracker, 'watching' | 'window' | 'openShellStarts' | 'mayHaveChanged'>;
   adapters: readonly AgentAdapter[];
 }
 
 /**
  * Attribution as it will be once `queued` is applied, for the commit being made in `repo`; or what keeps
  * it from being known now: `blocker`, a queued event that changes more than edits can say (a shell
- * command's window, another commit of the repository), to be applied in order first.
+ * command that changed a staged file, another commit of the repository), to be applied in order first.
  */
 export type Ahead =
   | { attributor: CommitAttributor; replayed: number }
@@ -45,8 +45,12 @@ export async function simulateQueued(
   if (!top) return { blocked: 'not a work tree' };
   // the session's first event starts the watcher, which takes in what changed before it: in order only
   if (!deps.shell.watching(top)) return { blocked: 'the work tree is not watched yet' };
-  if (deps.shell.openShellWindows(top) > 0) return { blocked: 'a shell command is running there' };
   const edits: { entry: SpoolEntry; adapter: AgentAdapter; ev: TraceEvent; first: boolean }[] = [];
+  // shell commands' windows: what a command changed is only known by closing its window in order, so
+  // one that may have changed a staged file blocks (checked below, once the staged paths are known)
+  const now = Date.now();
+  const windows: { from: number; to: number; entry?: SpoolEntry }[] = deps.shell.openShellStarts(top).map((from) => ({ from, to: now }));
+  const opened = new Map<string, { from: number; entry: SpoolEntry }>();
   for (const entry of queued) {
     if (!fs.existsSync(entry.file) || deps.state.events.seen(entry.key)) continue;
     if (entry.kind === 'git') {
@@ -66,21 +70,32 @@ export async function simulateQueued(
     }
     for (const [i, ev] of events.entries()) {
       if ((await repos.top(ev.cwd ?? ev.projectDir ?? '')) !== top) continue;
-      if (ev.name.startsWith('shell.')) return { blocked: `a queued shell command of session ${ev.sessionId}`, blocker: entry };
+      const call = `${ev.sessionId}:${ev.toolUseId ?? ''}`;
+      if (ev.name === 'shell.before') opened.set(call, { from: ev.atMs ?? entry.atMs, entry });
+      else if (ev.name === 'shell.after') {
+        const from = opened.get(call)?.from ?? deps.shell.window(call)?.start;
+        if (from === undefined) return { blocked: `a queued shell command of session ${ev.sessionId} whose start is unknown`, blocker: entry };
+        opened.delete(call);
+        windows.push({ from, to: ev.atMs ?? entry.atMs, entry });
+      }
       // an edit tool matched by the other-tools hook as well is a duplicate the recorder skips
       if (ev.name.startsWith('edit.') && !entry.event.endsWith('-o')) edits.push({ entry, adapter, ev, first: i === 0 });
     }
   }
+  for (const { from, entry } of opened.values()) windows.push({ from, to: now, entry }); // still running
   const overlay = new ProvenanceOverlay(deps.db);
   const attributor = new CommitAttributor(overlay, deps.state.commits);
-  if (edits.length === 0) return { attributor, replayed: 0 };
+  if (edits.length === 0 && windows.length === 0) return { attributor, replayed: 0 };
   // which paths the commit carries: a new file may be an agent's file moved by hand, found by content
-  // among every map, so then every queued edit is replayed
+  // among every map, so then every queued edit (and every shell change) counts
   const indexFile = commit.indexFile ? path.resolve(repo, commit.indexFile) : undefined;
   const base = (await indexBase(top, isAmend(commit.gitCommand))) || (await emptyTree(top));
   const diffs = await diffFiles(top, base, { index: true, indexFile });
   const staged = new Set(diffs.flatMap((d) => [d.path, d.oldPath]));
   const all = diffs.some((d) => d.status === 'created');
+  for (const w of windows) {
+    if (deps.shell.mayHaveChanged(top, all ? null : staged, w.from, w.to)) return { blocked: 'a shell command may have changed a staged file', ...(w.entry ? { blocker: w.entry } : {}) };
+  }
   const editDeps: EditDeps = { provenance: overlay, attributor, repos };
   let replayed = 0;
   for (const { entry, adapter, ev, first } of edits) {

@@ -34,6 +34,8 @@ const BATCH = 1000;
 const COLLECT_EVERY_MS = 10 * 60 * 1000;
 /** During a backlog, how often the spool is looked at for commit hooks' questions (besides the watcher's word). */
 const QUESTION_SCAN_MS = 250;
+/** A question blocked by nothing in particular (a running shell command) is tried again this often. */
+const RETRY_AHEAD_MS = 1000;
 const QUESTION = /-git-(?:prepare-commit-msg|commit-msg)\.git$/;
 
 /**
@@ -62,8 +64,8 @@ export class Recorder implements CaptureState {
   private readonly attempts = new AttemptCounter();
   private questionSeen = false;
   private lastQuestionScan = 0;
-  /** Questions left to the ordered ingest: the queued entry to apply first ('' when none in particular). */
-  private readonly blockedAhead = new Map<string, string>();
+  /** Questions left to the ordered ingest: the queued entry to apply first ('' when none in particular), since when. */
+  private readonly blockedAhead = new Map<string, { blocker: string; at: number }>();
   /** Told when an event cannot be applied for lack of space (the health monitor shows it). */
   onDiskFull: ((error: string) => void) | null = null;
   /** Told when the spool has been drained without error. */
@@ -150,8 +152,8 @@ export class Recorder implements CaptureState {
     const list = listSpool(this.paths);
     for (const [i, q] of list.entries()) {
       if (i === 0 || q.kind !== 'git' || !QUESTION.test(q.file)) continue;
-      const blocker = this.blockedAhead.get(q.key);
-      if (blocker && fs.existsSync(blocker)) continue;
+      const blocked = this.blockedAhead.get(q.key);
+      if (blocked && (blocked.blocker ? fs.existsSync(blocked.blocker) : Date.now() - blocked.at < RETRY_AHEAD_MS)) continue;
       const deps = { db: this.db, state: this, shell: this.shell, adapters: this.adapters };
       const r = await answerQuestionAhead(deps, q, list.slice(0, i)).catch((err: Error) => ({ blocked: err.message, blocker: undefined }));
       if ('note' in r) {
@@ -159,7 +161,7 @@ export class Recorder implements CaptureState {
         this.log.info({ spool: q.key, queued: i, note: r.note }, 'commit question answered ahead of the backlog');
       } else {
         if (!this.blockedAhead.has(q.key)) this.log.info({ spool: q.key, queued: i, reason: r.blocked }, 'commit question left to the ordered ingest');
-        this.blockedAhead.set(q.key, r.blocker?.file ?? '');
+        this.blockedAhead.set(q.key, { blocker: r.blocker?.file ?? '', at: Date.now() });
       }
     }
   }

@@ -88,6 +88,35 @@ export class ShellTracker {
     return this.watchers.has(top);
   }
 
+  /**
+   * Whether a shell window [from, to] in `top` may have changed any of `rels` (any file when null), as
+   * closing it would find: a change the watcher saw in it or, for the part before the watcher began, a
+   * file time in it; true when that cannot be told (the window ended too recently for the watcher).
+   */
+  mayHaveChanged(top: string, rels: ReadonlySet<string> | null, from: number, to: number): boolean {
+    const w = this.watchers.get(top);
+    if (!w || Date.now() < to + CATCH_UP_MS) return true;
+    if (w.startedAt > from) {
+      // closing it reads the files' times instead (changedSince): the same test, on these files only
+      if (!rels) return true;
+      for (const rel of rels) {
+        try {
+          const st = fs.lstatSync(path.join(top, rel));
+          const at = Math.max(st.mtimeMs, st.ctimeMs);
+          if (at >= from - 5 && at <= to + 5) return true;
+        } catch {
+          /* gone: a deletion is dated when it is seen, after the window */
+        }
+      }
+    }
+    return w.changesBetween(from, to + UNLINK_SLACK_MS).some((c) => !rels || rels.has(c.rel));
+  }
+
+  /** Start times of the shell windows open in `top` (commands still running as far as the daemon knows). */
+  openShellStarts(top: string): number[] {
+    return [...this.windows.values()].filter((w) => w.top === top && w.rel === undefined && w.end === undefined).map((w) => w.start);
+  }
+
   /** Stops watching trees without agent activity for `idleMs`. */
   async sweep(idleMs: number): Promise<void> {
     const now = Date.now();

@@ -2,7 +2,7 @@
  * Issue 11, a commit never waits on a backlog: with 1,000 hook events queued (the daemon was down, or
  * behind), a commit's question is answered ahead of them, from the queued edits of the staged files,
  * and the answer is the one the ordered ingest gives (trailer, then the recorded lines). Where the
- * answer cannot be known ahead (a queued shell command of the repository), the commit waits at most
+ * answer cannot be known ahead (a queued shell command changed a staged file), the commit waits at most
  * TRACE_COMMIT_WAIT seconds, goes on without the trailer, `trace status` names the commit and the push
  * still attests its session.
  */
@@ -53,6 +53,8 @@ describe('a commit behind a backlog', () => {
       // a third session's edit of a.txt the human undoes before staging: not in the commit, not named
       c = t.session();
       c.edit('a.txt', 'a4\n', 'a4\nline c wrote\n');
+      // a shell command that changes no staged file does not hold the answer back
+      a.bash("printf 'made by the shell\\n' > gen.txt");
     });
     t.write('a.txt', t.read('a.txt').replace('line c wrote\n', '') + 'human line\n');
     expect(t.trace('daemon', 'start').code).toBe(0);
@@ -80,8 +82,8 @@ describe('a commit behind a backlog', () => {
     const bare = addBareRemote(t);
     const { a } = await withBacklog(t, 300, (a) => {
       a.edit('a.txt', 'a2\n', 'a2\nagent line\n');
-      // a shell command of the repository at the end of the queue: only the ordered ingest can tell what it did
-      a.bash('true');
+      // a shell command at the end of the queue changes the staged file: only the ordered ingest can tell how
+      a.bash("printf 'shell line\\n' >> a.txt");
     });
     expect(t.trace('daemon', 'start').code).toBe(0);
     t.env.TRACE_COMMIT_WAIT = '1';
