@@ -91,6 +91,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
 
   it('does not wait for a daemon that dies while a commit waits for its answer', async () => {
     const { t, s } = agentFileStaged();
+    t.env.TRACE_COMMIT_WAIT = '30'; // the watchdog's bound, far above what ending the wait on the daemon's death takes
     await t.drain(); // the edit ingested, so the daemon gets the question next
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGSTOP');
@@ -101,7 +102,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
     process.kill(pid, 'SIGKILL');
     const r = await commit;
     expect(r.code, r.stderr).toBe(0);
-    expect(r.ms).toBeLessThan(15_000); // the watchdog's 20 s limit was not what ended the wait
+    expect(r.ms).toBeLessThan(15_000); // the watchdog's 30 s bound was not what ended the wait
     // the hook withdrew its question and asked again through node, which started a new daemon
     expect(t.hookLog().some((l) => /git prepare-commit-msg no answer from the daemon/.test(l))).toBe(true);
     expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
@@ -128,6 +129,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
 
   it('does not take a reused pid in answers.pid for the daemon (one killed, its files left behind)', () => {
     const { t, s } = agentFileStaged();
+    t.env.TRACE_COMMIT_WAIT = '30'; // a wait ended by the watchdog would take 30 s
     const pid = t.daemonPid()!;
     process.kill(pid, 'SIGKILL'); // socket and pid files stay
     waitGone(pid); // nothing answers on the socket any more when the commit starts
@@ -136,7 +138,7 @@ describe('the Chainloop-Trace-Sessions trailer', () => {
       fs.writeFileSync(path.join(t.traceHome, 'run', 'answers.pid'), `${other.pid}\n`);
       const t0 = Date.now();
       t.git('commit', '-q', '-m', 'pid reused');
-      expect(Date.now() - t0).toBeLessThan(10_000); // not the watchdog's 20 s
+      expect(Date.now() - t0).toBeLessThan(10_000); // not the watchdog's 30 s
       expect(t.trailers()).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
       // prepare-commit-msg went through node, which started a daemon (commit-msg may ask that one)
       expect(t.hookLog().filter((l) => /^\d+-\d+ git prepare-commit-msg$/.test(l))).toEqual([]);
