@@ -55,36 +55,61 @@ fi
 [ "${TRACE-}" = 0 ] && trace_done 0
 
 trace_node() { node "$trace_root/bin/trace.js" hook "$@"; }
-if [ -n "${TRACE_HOME-}" ]; then trace_home=$TRACE_HOME
-elif [ -d /System/Library ]; then trace_home="$HOME/Library/Application Support/ai-trace"
-else trace_home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
-fi
+# shellcheck source=shims/home.sh
+. "$trace_root/shims/home.sh"
 trace_sock="$trace_home/run/daemon.sock"
 
-# Reads the repository's .chainloop.yml (.yaml when no .yml) and the user config with builtins only:
-# sets trace_require (requireTrace: true), trace_gates (policies.gates: the push waits for the policy
-# gates) and trace_token_names (every destination's tokenEnv).
+# What the push needs of .chainloop.yml and the user config, read from the flat settings file `trace
+# init` and the daemon generate (src/config/shim-settings.ts), never from the YAML: sets trace_require
+# (requireTrace: true), trace_gates (policies.gates) and trace_token_names (every destination's tokenEnv). The file counts
+# only when it names this work tree's config and TRACE_HOME and is newer than both configs (strictly:
+# a change within the same clock tick reads as stale); else node writes it anew. Should that fail, the
+# push takes the enforced path, which reports why: a stale file never answers silently.
 trace_config() {
   trace_require=
   trace_gates=
   trace_token_names=
-  trace_cfg=.chainloop.yml
-  [ -f "$trace_cfg" ] || trace_cfg=.chainloop.yaml
-  for trace_file in "$trace_cfg" "$trace_home/config.yml"; do
-    [ -f "$trace_file" ] || continue
-    while IFS= read -r trace_line || [ -n "$trace_line" ]; do
-      case $trace_line in
-        requireTrace:*true*) [ "$trace_file" = "$trace_cfg" ] && trace_require=1 ;;
-        *gates:*) [ "$trace_file" = "$trace_cfg" ] && trace_gates=1 ;;
-        *tokenEnv:*)
-          trace_n=${trace_line#*tokenEnv:}
-          trace_n=${trace_n#"${trace_n%%[![:space:]]*}"}
-          trace_n=${trace_n#[\"\']}
-          trace_n=${trace_n%%[!A-Za-z0-9_]*}
-          case $trace_n in [A-Za-z_]*) trace_token_names="$trace_token_names $trace_n" ;; esac ;;
-      esac
-    done < "$trace_file"
-  done
+  trace_cfg="$PWD/.chainloop.yml"
+  [ -f "$trace_cfg" ] || trace_cfg="$PWD/.chainloop.yaml"
+  [ -f "$trace_cfg" ] || trace_cfg=
+  trace_ucfg="$trace_home/config.yml"
+  trace_set="$trace_dir/settings"
+  trace_settings && return 0
+  if node "$trace_root/bin/trace.js" hook settings >/dev/null 2>&1 && trace_settings written; then
+    printf '%s git %s settings rewritten\n' "$$" "$trace_name" 2>/dev/null >> "$trace_dir/log.txt"
+    return 0
+  fi
+  printf '%s git %s settings unreadable: enforced\n' "$$" "$trace_name" 2>/dev/null >> "$trace_dir/log.txt"
+  trace_require=1
+}
+# Reads the settings file; false when it is missing or (unless node has just written it) stale.
+trace_settings() {
+  [ -f "$trace_set" ] || return 1
+  if [ "${1-}" != written ]; then
+    [ -z "$trace_cfg" ] || [ "$trace_set" -nt "$trace_cfg" ] || return 1
+    [ ! -e "$trace_ucfg" ] || [ "$trace_set" -nt "$trace_ucfg" ] || return 1
+  fi
+  trace_s_src=-
+  trace_s_ucfg=-
+  trace_require=
+  trace_gates=
+  trace_token_names=
+  while IFS=' ' read -r trace_k trace_v || [ -n "$trace_k" ]; do
+    case $trace_k in
+      source) trace_s_src=$trace_v ;;
+      user_config) trace_s_ucfg=$trace_v ;;
+      require_trace) [ "$trace_v" = 1 ] && trace_require=1 ;;
+      gates) [ "$trace_v" = 1 ] && trace_gates=1 ;;
+      token_env)
+        set -f # names only (they are expanded with eval in trace_tokens), never globbed
+        for trace_n in $trace_v; do
+          case $trace_n in [A-Za-z_]*) case $trace_n in *[!A-Za-z0-9_]*) ;; *) trace_token_names="$trace_token_names $trace_n" ;; esac ;; esac
+        done
+        set +f ;;
+    esac
+  done < "$trace_set"
+  [ "${1-}" = written ] && return 0
+  [ "$trace_s_src" = "${trace_cfg:-}" ] && [ "$trace_s_ucfg" = "$trace_ucfg" ]
 }
 
 # `token NAME VALUE` for each HTTP destination's tokenEnv set in this (the pusher's) environment: the

@@ -26,10 +26,9 @@ shims=${self%/*}
 # run as `trace-hook` from PATH: a link into the package
 [ -L "$self" ] && { shims=$(readlink -f "$self" 2>/dev/null) && shims=${shims%/*} || shims=${self%/*}; }
 
-if [ -n "${TRACE_HOME-}" ]; then home=$TRACE_HOME
-elif [ -d /System/Library ]; then home="$HOME/Library/Application Support/ai-trace"
-else home="${XDG_STATE_HOME:-$HOME/.local/state}/ai-trace"
-fi
+# shellcheck source=shims/home.sh
+. "$shims/home.sh"
+home=$trace_home
 root=${CLAUDE_PROJECT_DIR:-$PWD}
 gd="$root/.git"
 if [ -f "$gd" ]; then read -r gd < "$gd"; gd=${gd#gitdir: }; gd=${gd%/worktrees/*}; fi

@@ -81,6 +81,8 @@ export interface RepoStatePaths {
   lastCommit: string;
   /** Events the hooks could not spool (a full TRACE_HOME), one line each (capture/lost-events). */
   lost: string;
+  /** What the pre-push hook reads of `.chainloop.yml` and the user config (config/shim-settings.ts). */
+  settings: string;
   marker(name: RepoMarker): string;
   /** prepare-commit-msg's verdict for the git process, and the daemon's answer. */
   carry(gitDir: string): string;
@@ -98,6 +100,7 @@ export function repoStatePaths(commonDir: string): RepoStatePaths {
     ownHooks: path.join(dir, 'hooks'),
     lastCommit: path.join(dir, 'last-commit'),
     lost: path.join(dir, 'lost'),
+    settings: path.join(dir, 'settings'),
     marker: (name) => path.join(dir, name),
     carry: (gitDir) => path.join(dir, `carry.${path.basename(gitDir)}`),
     answer: (gitDir) => path.join(dir, `answer.${path.basename(gitDir)}`),

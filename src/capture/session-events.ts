@@ -9,6 +9,7 @@ import { recordUnhookedCommits } from './unhooked-commits.js';
 import type { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 import { ensureGitHooks } from './auto-hooks.js';
+import { refreshShimSettings } from '../config/shim-settings.js';
 import { packageRoot } from '../paths.js';
 
 
@@ -31,6 +32,10 @@ const openSkillShells = new Map<string, string[]>();
 /** Work trees whose git hooks this process has already looked at. */
 const hooksChecked = new Set<string>();
 
+/** When each work tree's git hook settings were last compared with its configs (at most every 30 s). */
+const settingsChecked = new Map<string, number>();
+const SETTINGS_CHECK_MS = 30_000;
+
 /** Applies one internal event to its session; returns a note when part of it was skipped. */
 export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdapter, ev: TraceEvent): Promise<string | undefined> {
   const { state, shell } = deps;
@@ -50,6 +55,16 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
       if (done) deps.log.info({ repo: top, note: done }, 'git hooks');
     }
     await shell.watch(top, ev.atMs ?? Date.parse(ev.ts));
+  }
+  if (top && deps.home && Date.now() - (settingsChecked.get(top) ?? 0) >= SETTINGS_CHECK_MS) {
+    settingsChecked.set(top, Date.now());
+    // the git hook reads .chainloop.yml through a flat file: rewritten here when the config changed
+    const gd = await state.repos.gitDir(top).catch(() => null);
+    try {
+      if (gd && refreshShimSettings(top, gd, deps.home)) deps.log.info({ repo: top }, 'git hook settings rewritten: the configuration changed');
+    } catch (err) {
+      deps.log.warn({ repo: top, err: (err as Error).message }, 'git hook settings not rewritten');
+    }
   }
   const at = ev.atMs ?? Date.parse(ev.ts);
   const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { connect } from '../client/client.js';
 import { commitWaitMs } from '../capture/commit-answer.js';
+import { writeShimSettings } from '../config/shim-settings.js';
 import { hookLog } from '../git/hook-log.js';
+import { locateRepo } from '../git/hooks-install.js';
 import { tracePaths } from '../paths.js';
 import type { CommitMsgResponse } from '../protocol/types.js';
 import type { CliContext, Command } from './context.js';
@@ -37,6 +39,18 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
+/** `trace hook settings`: the git hook found its settings file stale; written anew from the configs. Exit 1 when it could not be. */
+async function settings(ctx: CliContext): Promise<number> {
+  try {
+    const repo = await locateRepo(ctx.cwd, ctx.env);
+    writeShimSettings(repo.top, repo.commonDir, tracePaths(ctx.env).home);
+    return 0;
+  } catch (err) {
+    await hookLog(ctx.cwd, `git settings error ${(err as Error).message.replace(/\s+/g, ' ')}`);
+    return 1;
+  }
+}
+
 /** `trace hook <git-hook> …`: what the managed git hooks call when there is work to do. Never fails git. */
 export const hook: Command = async (args, ctx) => {
   const [name, ...rest] = args;
@@ -45,7 +59,9 @@ export const hook: Command = async (args, ctx) => {
       return commitMsg(rest, ctx);
     case 'pre-push':
       return prePush(rest, ctx);
+    case 'settings':
+      return settings(ctx);
     default:
-      throw usage('trace hook commit-msg <file> | pre-push <remote> <url>');
+      throw usage('trace hook commit-msg <file> | pre-push <remote> <url> | settings');
   }
 };

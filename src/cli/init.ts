@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { AgentAdapter } from '../agents/adapter.js';
 import { adapterForFlag, ADAPTERS, INIT_FLAGS } from '../agents/registry.js';
 import { findRepoConfigFile, parseRepoConfig, peekProjectName, renderChainloopYml } from '../config/chainloop.js';
+import { ensureShimSettings } from '../config/shim-settings.js';
 import { TraceError } from '../errors.js';
 import { BACKUP_SUFFIX, locateRepo, planGitHooks, planOwnGitHooks, type GitRepo } from '../git/hooks-install.js';
 import { installFiles, planFile, readFileState, type FileChange } from '../install/manifest.js';
@@ -70,7 +71,9 @@ export const init: Command = async (args, ctx) => {
     return 0;
   }
   installFiles(repo.commonDir, changes);
-  setOptOut(tracePaths(ctx.env).home, repo.commonDir, false);
+  const home = tracePaths(ctx.env).home;
+  setOptOut(home, repo.commonDir, false);
+  ensureShimSettings(repo.top, repo.commonDir, home); // what the git hooks read of .chainloop.yml
   printSummary(repo, changes, options, ctx);
   return 0;
 };

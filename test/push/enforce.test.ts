@@ -3,6 +3,8 @@
  * with a one-line reason; with it off, the push succeeds and the job waits in the queue.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RepoPool } from '../helpers/repo.js';
 import {
@@ -82,6 +84,50 @@ describe('requireTrace', { timeout: 240_000 }, () => {
     }
   });
 
+  it('the git hook reads the settings file init wrote; after an edit of .chainloop.yml it is stale, written anew, never trusted', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/attestations`;
+    const t = pool.create({ files: { 'README.md': '# demo\n' } });
+    Object.assign(t.env, FAST_RETRY);
+    const settings = path.join(t.repo, '.git/chainloop-trace/settings');
+    const read = () => fs.readFileSync(settings, 'utf8');
+    expect(read()).toContain(`\nsource ${path.join(t.repo, '.chainloop.yml')}\nuser_config ${path.join(t.traceHome, 'config.yml')}\n`);
+    expect(read()).toMatch(/\nconfig ok\nrequire_trace 0\ngates 0\n/);
+    const bare = addBareRemote(t);
+    const log = () => fs.readFileSync(path.join(t.repo, '.git/chainloop-trace/log.txt'), 'utf8');
+    const rewrites = () => log().split('\n').filter((l) => / git pre-push settings rewritten$/.test(l)).length;
+
+    // on: the edited config is newer than the file, so the hook has node write it again before it decides
+    // (the agent's work comes first: the daemon also refreshes the file when it sees agent events)
+    tracedCommit(t, 'src/a.js', 'export const a = 1;\n');
+    configure(t, `requireTrace: true\ndestinations:\n  - type: http\n    url: ${url}\n`);
+    const blocked = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: t.repo, env: t.env, encoding: 'utf8' });
+    expect(blocked.status, blocked.stderr).not.toBe(0);
+    expect(blocked.stderr).toMatch(/^ai-trace: push blocked \(requireTrace: true\): /m);
+    expect(read()).toMatch(/\nconfig ok\nrequire_trace 1\n/);
+    expect(rewrites()).toBe(1);
+
+    // off again (a comment saying true): the push goes through and the job waits in the queue
+    const yml = path.join(t.repo, '.chainloop.yml');
+    fs.writeFileSync(yml, fs.readFileSync(yml, 'utf8').replace('requireTrace: true', 'requireTrace: false # true blocks the push'));
+    t.git('commit', '-q', '-am', 'requireTrace off');
+    const ok = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: t.repo, env: t.env, encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(t.gitIn(bare, ['rev-parse', 'main']).trim()).toBe(t.head());
+    expect(read()).toMatch(/\nrequire_trace 0\n/);
+    expect(rewrites()).toBe(2);
+
+    // a config that does not load but still plainly asks for requireTrace: enforced, the push fails with its error
+    tracedCommit(t, 'src/b.js', 'export const b = 1;\n');
+    fs.writeFileSync(yml, 'projectName: [unclosed\nrequireTrace: true\n');
+    t.git('commit', '-q', '-am', 'broken config');
+    const broken = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: t.repo, env: t.env, encoding: 'utf8' });
+    expect(broken.status).not.toBe(0);
+    expect(broken.stderr).toMatch(/^ai-trace: push blocked \(\.chainloop\.yml is invalid\): .*invalid YAML/m);
+    expect(read()).toMatch(/\nconfig invalid\nrequire_trace 1\n/);
+    expect(rewrites()).toBe(3);
+  });
+
   it('off: the push succeeds and the job waits in the queue', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/attestations`;
@@ -89,7 +135,7 @@ describe('requireTrace', { timeout: 240_000 }, () => {
     // the next attempt is far away, so the job is still waiting when `trace status` is read
     Object.assign(t.env, { TRACE_RETRY_BASE_MS: '600000', TRACE_RETRY_MAX_MS: '600000' });
     const bare = addBareRemote(t);
-    configure(t, `requireTrace: false\ndestinations:\n  - type: http\n    url: ${url}\n`);
+    configure(t, `requireTrace: false # true blocks the push\ndestinations:\n  - type: http\n    url: ${url}\n`);
     const traced = tracedCommit(t, 'src/y.js', 'export const y = 2;\n');
     t.git('push', '-q', 'origin', 'main');
     expect(t.gitIn(bare, ['rev-parse', 'main']).trim()).toBe(traced.sha);
