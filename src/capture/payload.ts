@@ -7,6 +7,24 @@ import { gitSpoolComplete, type SpoolEntry } from '../spool/spool.js';
 /** How long a spool file must stay untouched before an incomplete one is judged as it is. */
 export const SETTLE_MS = 1000;
 
+/**
+ * The longest an edit event waits for a shim that is still running to finish its snapshot: the
+ * agents kill a hook after 10 s at the most (as ai-trace installs them), so a live shim past this is
+ * not ours any more (a reused pid).
+ */
+export const LIVE_SHIM_WAIT_MS = 30_000;
+
+/** True while the process that wrote an entry still runs. */
+function running(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The agent's event name in a spool entry (`PreToolUse-e` → `PreToolUse`). */
 export function agentEventName(entry: SpoolEntry): string {
   return entry.event.replace(/-[oe]$/, '');
@@ -15,7 +33,9 @@ export function agentEventName(entry: SpoolEntry): string {
 /**
  * The payload of an agent event. Shims write most events straight into spool/new (no rename, to stay
  * cheap), so an empty or unparsable file may still be being written: it is judged only once nothing
- * has written to it for SETTLE_MS. An edit event (`-e`) is complete once its `.done` file exists.
+ * has written to it for SETTLE_MS. An edit event (`-e`) is complete once its `.done` file exists; while
+ * the shim that writes it still runs (a loaded machine can take seconds between the payload and the
+ * snapshot), it is waited for, up to LIVE_SHIM_WAIT_MS.
  */
 export async function readAgentPayload(entry: SpoolEntry): Promise<unknown> {
   const edit = entry.event.endsWith('-e');
@@ -23,8 +43,9 @@ export async function readAgentPayload(entry: SpoolEntry): Promise<unknown> {
   for (;;) {
     const st = fs.statSync(entry.file);
     if (st.size > limits().payloadBytes) throw new PayloadError(`${event}: payload of ${mb(st.size)} is over the ${mb(limits().payloadBytes)} cap (TRACE_MAX_PAYLOAD_BYTES)`);
-    const settled = Date.now() - st.mtimeMs >= SETTLE_MS;
     const complete = !edit || fs.existsSync(entry.doneFile);
+    const idle = Date.now() - st.mtimeMs;
+    const settled = idle >= SETTLE_MS && (complete || idle >= LIVE_SHIM_WAIT_MS || !running(entry.pid));
     if (st.size > 0 && (complete || settled)) {
       try {
         return JSON.parse(fs.readFileSync(entry.file, 'utf8'));

@@ -16,6 +16,8 @@ export interface SpoolEntry {
   ts: string;
   agent: string;
   event: string;
+  /** The shim's process id (the name's second field): while it lives, the shim may still be writing. */
+  pid: number;
   /** Where an edit event's snapshot is, when the shim took one. */
   blobFile: string;
   /** Written by the shim when an edit event (name ending `-e`) is complete, snapshot included. */
@@ -62,6 +64,7 @@ export function listSpool(p: TracePaths): SpoolEntry[] {
       ts: new Date(Math.floor(atMs)).toISOString(),
       agent: m[3]!,
       event: m[4]!,
+      pid: Number(m[2]),
       blobFile: path.join(p.spoolBlobs, key),
       doneFile: path.join(p.spoolBlobs, `${key}.done`),
     });
