@@ -37,7 +37,8 @@ log() {
     printf '%s %s %s %s %s\n' "$seq-$$" "$agent" "$event" "${tool-}" "${1-}" 2>/dev/null >> "$gd/chainloop-trace/log.txt"
     # an event the spool could not take (TRACE_HOME full): the daemon names the commits it may mislabel
     case ${1-} in spool-write-failed | payload-not-saved | snapshot-failed)
-      printf '%s %s %s\n' "$(date +%s)" "$agent" "$event" 2>/dev/null >> "$gd/chainloop-trace/lost" ;;
+      # (no `date`: 0, read as "since some time", so the daemon looks further back rather than not at all)
+      printf '%s %s %s\n' "$(date +%s 2>/dev/null || echo 0)" "$agent" "$event" 2>/dev/null >> "$gd/chainloop-trace/lost" ;;
     esac
   fi
   exit 0
@@ -140,5 +141,6 @@ fi
 # (`true`, not `:`: a failed redirection of a special builtin would end the hook with status 2, which
 # Claude Code takes for "block this tool call")
 # (stderr first: a failed redirection reports before a later one applies)
-echo "cap $max" 2>/dev/null >| "$spool/blobs/$id.done" || note='spool-write-failed'
+# (no .done: the payload is kept and read without a snapshot once the hook has exited)
+echo "cap $max" 2>/dev/null >| "$spool/blobs/$id.done" || note=${note:-snapshot-failed}
 log "$note"
