@@ -183,7 +183,9 @@ export class ShellTracker {
     const watcher = this.watchers.get(win.top);
     if (!watcher) return [];
     const wait = end + CATCH_UP_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // a daemon running behind reaches here with the watcher's events for the window still undelivered
+    // (settled promises never yield to the poll phase): let them in before reading what changed
+    await new Promise((r) => (wait > 0 ? setTimeout(r, wait) : setImmediate(r)));
     this.log.debug({ window: [win.start, end], changes: watcher.changesBetween(0, Date.now() + 1e9).slice(-20) }, 'bash window closed');
     const byPath = new Map<string, TreeChange>();
     // the watcher began after the call did (the daemon was down or started late): what changed in the
