@@ -37,7 +37,8 @@ describe("a teammate's fresh clone", () => {
     s.prompt('write the greeting');
     await until('the git hooks', () => ours(mate.repo, 'prepare-commit-msg') && ours(mate.repo, 'commit-msg') && ours(mate.repo, 'post-commit') && ours(mate.repo, 'pre-push'), { timeoutMs: 30_000 });
     expect(fs.readFileSync(path.join(mate.repo, '.git', 'hooks', 'commit-msg.chainloop-backup'), 'utf8')).toContain('echo mine');
-    expect(mate.daemonLog()).toMatch(/installed the git hooks in .*\.git\/hooks/);
+    // the daemon's log is written asynchronously: the line follows the hooks it reports
+    await until('the daemon to log the install', () => /installed the git hooks in .*\.git\/hooks/.test(mate.daemonLog()), { timeoutMs: 10_000 });
     s.write('greet.js', 'export const greet = () => "hi";\n');
     s.stop();
     const sha = mate.commitAll('greeting');
