@@ -7,24 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatRecords, emptyChatState, readChat } from '../../src/agents/gemini/chat.js';
-import { sharedDir } from '../helpers/shared.js';
 import { emptyRolloutState, readRollout, rolloutPrompts, rolloutRecords } from '../../src/agents/codex/rollout.js';
 
-const FIXTURES = path.join(sharedDir(), 'fixtures');
-
-interface HarnessRecord {
-  id: string;
-  model: string;
-  input: number;
-  cached: number;
-  cache_write: number;
-  output: number;
-  reasoning: number;
-}
-
-function meta(dir: string): { usage_records: HarnessRecord[]; version: string } {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8'));
-}
+import { FIXTURES, type HarnessUsage as HarnessRecord, readMeta } from './fixtures.js';
 
 /** The harness's record in Claude Code's semantics. */
 const claudeSemantics = (r: HarnessRecord) => ({
@@ -38,7 +23,7 @@ describe('Gemini CLI chat record', () => {
   const dir = path.join(FIXTURES, 'gemini-cli/0.61.0/write-edit-bash');
   it('gives one record per model response (last line per id), in Claude Code semantics', () => {
     const st = readChat(path.join(dir, 'chat-session.jsonl'), emptyChatState());
-    const want = meta(dir).usage_records;
+    const want = readMeta(dir).usage_records;
     expect(chatRecords(st).map((r) => ({ id: r.id, model: r.model, ...r.usage }))).toEqual(want.map((r) => ({ id: r.id, model: r.model, ...claudeSemantics(r) })));
     expect(Object.keys(st.prompts)).toHaveLength(1);
     expect(Object.values(st.toolCalls).sort()).toEqual(['replace', 'run_shell_command', 'write_file']);
@@ -69,7 +54,7 @@ describe('Codex rollout', () => {
   const dir = path.join(FIXTURES, 'codex/0.171.0/write-edit-bash');
   it('gives one record per token_usage_record, in Claude Code semantics, with the CLI version and model', () => {
     const st = readRollout(path.join(dir, 'rollout.jsonl'), emptyRolloutState());
-    const want = meta(dir).usage_records;
+    const want = readMeta(dir).usage_records;
     expect(rolloutRecords(st).map((r) => ({ id: r.id, model: r.model, ...r.usage }))).toEqual(want.map((r) => ({ id: r.id, model: r.model, ...claudeSemantics(r) })));
     expect(st.version).toBe('0.171.0');
     expect(st.model).toBe('gpt-5.5');
@@ -81,7 +66,7 @@ describe('Codex rollout', () => {
     const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'rollout-'));
     fs.writeFileSync(path.join(tmp, 'r.jsonl'), text);
     const st = readRollout(path.join(tmp, 'r.jsonl'), emptyRolloutState());
-    const want = meta(dir).usage_records;
+    const want = readMeta(dir).usage_records;
     expect(rolloutRecords(st).map((r) => r.usage)).toEqual(want.map(claudeSemantics));
     fs.rmSync(tmp, { recursive: true, force: true });
   });
