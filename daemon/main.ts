@@ -43,7 +43,6 @@ async function main(): Promise<void> {
   const health = new HealthMonitor(paths, recorder.sessions);
   health.sources.push(() => unansweredWarnings(recorder.unanswered));
   recorder.onDiskFull = (err) => health.diskFull(err);
-  recorder.onDrained = () => health.diskOk();
   health.sources.push(push.warnings, (repo) => recorder.lostEventWarnings(repo));
   const app = buildServer({
     recorder, paths, log, version: VERSION, startedAt, touch,
@@ -56,15 +55,14 @@ async function main(): Promise<void> {
   // after (and during) a backlog, give memory back now rather than whenever V8 next needs it
   const collect = () => (globalThis as { gc?: () => void }).gc?.();
   recorder.afterBatch = collect;
+  recorder.onDrained = (n) => {
+    health.diskOk();
+    if (n >= BACKLOG_GC) collect();
+    if (n > 0 && log.isLevelEnabled('debug')) log.debug({ ingested: n, memory: process.memoryUsage() }, 'spool drained');
+  };
   const drain = () => {
     touch();
-    recorder
-      .drain()
-      .then((n) => {
-        if (n >= BACKLOG_GC) collect();
-        if (n > 0 && log.isLevelEnabled('debug')) log.debug({ ingested: n, memory: process.memoryUsage() }, 'spool drained');
-      })
-      .catch((err: Error) => log.error({ err: err.message }, 'spool drain failed'));
+    recorder.kick();
   };
   // one directory watch: the shims rename finished events into spool/new
   const watcher = fs.watch(paths.spoolNew, (_, name) => {

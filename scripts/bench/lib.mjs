@@ -121,9 +121,13 @@ export function createContext({ scale = 1, log = (s) => process.stderr.write(s +
       homes.push(home);
       return { home, env: { ...baseEnv, TRACE_HOME: home } };
     },
-    /** Stops every daemon this run started and removes the temp root. Safe to call twice. */
+    /** Stops every daemon this run started and removes the temp root (kept with BENCH_KEEP=1, to read its logs). Safe to call twice. */
     cleanup() {
       for (const home of homes.splice(0)) stopDaemons({ ...baseEnv, TRACE_HOME: home });
+      if (process.env.BENCH_KEEP) {
+        log(`bench files kept in ${root}`);
+        return;
+      }
       fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     },
   };

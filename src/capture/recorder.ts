@@ -68,8 +68,8 @@ export class Recorder implements CaptureState {
   private readonly blockedAhead = new Map<string, { blocker: string; at: number }>();
   /** Told when an event cannot be applied for lack of space (the health monitor shows it). */
   onDiskFull: ((error: string) => void) | null = null;
-  /** Told when the spool has been drained without error. */
-  onDrained: (() => void) | null = null;
+  /** Told once per drain that ends without error, with how many events it ingested. */
+  onDrained: ((ingested: number) => void) | null = null;
 
   constructor(
     readonly db: DB,
@@ -122,12 +122,26 @@ export class Recorder implements CaptureState {
         }
       } while (this.again || listSpool(this.paths).length > 0);
       this.markers.settle();
-      this.onDrained?.();
+      this.onDrained?.(total);
       return total;
     })().finally(() => {
       this.draining = null;
     });
     return this.draining;
+  }
+
+  /**
+   * Starts a drain, or asks the running one for another pass, for callers that want no result (the
+   * daemon's spool watcher and timer): a drain's end reaches `onDrained` once, however many kicks it
+   * took in, where a promise per kick would run their follow-ups (a full GC) once each, thousands of
+   * times after a backlog. A failure is logged once.
+   */
+  kick(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.drain().catch((err: Error) => this.log.error({ err: err.message }, 'spool drain failed'));
   }
 
   /** A file appeared in the spool (the daemon's watcher says which, when it can): a question is looked for at once. */

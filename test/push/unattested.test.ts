@@ -58,7 +58,8 @@ describe('traced commits that reached a remote without an attestation', () => {
     const first = await waitForPushes(t, (p) => p.length === 1 && p[0]!.state === 'delivered');
     expect(first[0]!.commits).toEqual([b.sha]);
     expect((await waitForWarnings(t, (ws) => ws.length === 1))[0]!.message).toContain(`${a.sha.slice(0, 12)} reached origin`);
-    expect(t.daemonLog()).toContain('traced commits reached a remote without an attestation');
+    // logged after the push was queued, so possibly after its delivery and the warning
+    await until('the daemon to log the missed commits', () => t.daemonLog().includes('traced commits reached a remote without an attestation'), { timeoutMs: 10_000 });
 
     const retry = t.trace('push', '--retry');
     expect(retry.code, retry.stderr).toBe(0);

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../src/protocol/types.js';
 import { file } from '../helpers/attribution.js';
 import { drain } from '../helpers/daemon.js';
+import { until } from '../helpers/proc.js';
 import { lines, r, RepoPool, type TestRepo } from '../helpers/repo.js';
 import { addBareRemote, allDelivered, bundleJson, statementOf, waitForPushes } from '../push/helpers.js';
 import { newEntries, queueCopies } from './backlog.js';
@@ -63,6 +64,18 @@ describe('a commit behind a backlog', () => {
 
     expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${a.sessionId}`]);
     expect(t.hookLog().some((l) => l.includes('git prepare-commit-msg no answer'))).toBe(false);
+
+    // the moment the backlog is in, the daemon takes live events: an edit and its commit get their
+    // answer well inside the bound (a drain's end once ran a full GC per spool notification it had taken
+    // in, a thousand in a row, and left live events waiting past it)
+    await until('the backlog ingested', () => fs.readdirSync(path.join(t.traceHome, 'spool', 'new')).length === 0, { timeoutMs: 400_000, intervalMs: 20 });
+    t.env.TRACE_COMMIT_WAIT = '5';
+    a.write('after.txt', 'agent line after the backlog\n');
+    t.git('add', 'after.txt');
+    const after = t.commit('after.txt, after the backlog');
+    expect(t.trailers(after), t.hookLog().slice(-5).join('\n')).toEqual([`Chainloop-Trace-Sessions: ${a.sessionId}`]);
+    expect(t.hookLog().some((l) => l.includes('no answer within'))).toBe(false);
+
     await drained(t);
     const asked = /"note":"trailer: [^"]*; answered ahead of (\d+) queued event\(s\), (\d+) edit\(s\) replayed"/.exec(t.daemonLog());
     expect(asked, t.daemonLog().slice(-3000)).not.toBeNull();
@@ -75,6 +88,7 @@ describe('a commit behind a backlog', () => {
       file({ path: 'a.txt', lines_added: 3, attribution: 'ai', line_ranges: [r(3, 4)], human_line_ranges: [r(8)], ai_lines_added: 2, human_lines_added: 1, session_ids: [a.sessionId] }),
     ]);
     expect(c!.sessionId).not.toBe(a.sessionId);
+
   }, 600_000);
 
   it('past TRACE_COMMIT_WAIT: the commit goes on without the trailer, status names it, the push attests its session', async () => {
