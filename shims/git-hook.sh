@@ -305,7 +305,9 @@ case $trace_name in
     if [ -r "/proc/$PPID/cmdline" ]; then trace_cmd=$(tr '\0' ' ' < "/proc/$PPID/cmdline" 2>/dev/null)
     else trace_cmd=$(ps -o args= -p "$PPID" 2>/dev/null)
     fi
-    TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1" || true ;;
+    # it prints timeout:<queued> when the daemon was too busy to answer within the bound
+    trace_out=$(TRACE_GIT_COMMAND=${trace_cmd-} node "$trace_root/bin/trace.js" hook commit-msg "$1") || true
+    case $trace_out in timeout:*) echo "$PPID yes $trace_out" 2>/dev/null > "$trace_carry_file" ;; esac ;;
   post-commit)
     [ -f "$trace_dir/traced" ] || trace_done 0
     # a plain human commit with no agent edit pending carries no agent line: nothing to record now

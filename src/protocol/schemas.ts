@@ -90,7 +90,7 @@ export const shutdownReply = objectOf<ShutdownResponse>()({ stopping: bool, pid:
 // ---- POST /v1/hooks/commit-msg
 
 export const commitMsgBody = objectOf<CommitMsgRequest>()({ repo: nonEmpty, messageFile: str, indexFile: str, gitCommand: str, waitMs: int }, ['repo']);
-export const commitMsgReply = objectOf<CommitMsgResponse>()({ sessions: strings }, ['sessions']);
+export const commitMsgReply = objectOf<CommitMsgResponse>()({ sessions: strings, unanswered: int }, ['sessions']);
 
 // ---- GET /v1/commits/:sha
 

@@ -53,6 +53,8 @@ export interface CommitMsgRequest {
 }
 export interface CommitMsgResponse {
   sessions: string[];
+  /** Set when the queued events took longer than the commit's bound: how many were queued (the commit goes on without a trailer). */
+  unanswered?: number;
 }
 
 /** `?repo=…` of GET /v1/status: the caller's repository, checked for warnings even if the daemon knows no session there. */

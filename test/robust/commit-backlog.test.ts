@@ -88,7 +88,6 @@ describe('a commit behind a backlog', () => {
       file({ path: 'a.txt', lines_added: 3, attribution: 'ai', line_ranges: [r(3, 4)], human_line_ranges: [r(8)], ai_lines_added: 2, human_lines_added: 1, session_ids: [a.sessionId] }),
     ]);
     expect(c!.sessionId).not.toBe(a.sessionId);
-
   }, 600_000);
 
   it('past TRACE_COMMIT_WAIT: the commit goes on without the trailer, status names it, the push attests its session', async () => {
@@ -134,5 +133,29 @@ describe('a commit behind a backlog', () => {
     // attested: the warning has done its job
     expect(t.json<StatusResponse>('status').warnings).toEqual([]);
     expect(t.gitIn(bare, ['show-ref'])).toContain('refs/chainloop-trace/attestations');
+  }, 600_000);
+
+  it('past TRACE_COMMIT_WAIT with the daemon down: the hook starts it and asks through node, and status still names the commit', async () => {
+    const t = pool.create({ files: { 'a.txt': lines('a', 5), 'b.txt': lines('b', 5) } });
+    const { a } = await withBacklog(t, 300, (a) => {
+      a.edit('a.txt', 'a2\n', 'a2\nagent line\n');
+      a.bash("printf 'shell line\\n' >> a.txt");
+    });
+    // no daemon: the hooks cannot ask through the spool, `trace hook commit-msg` starts one and asks it
+    delete t.env.TRACE_AUTOSTART;
+    t.env.TRACE_COMMIT_WAIT = '1';
+    t.git('add', 'a.txt');
+    const sha = t.commit('a.txt, daemon down and behind');
+    expect(t.trailers(sha)).toEqual([]);
+    // said once, by node (the spool way was not open: prepare-commit-msg asked node, commit-msg took its answer)
+    expect(t.hookLog().filter((l) => l.includes('no answer within'))).toHaveLength(1);
+    expect(t.hookLog().find((l) => l.includes('git commit-msg no answer within 1 s'))).toMatch(/\((\d+) events queued\): committed without the trailer, its sessions are attested at push$/);
+
+    await drained(t);
+    const st = t.json<StatusResponse>('status');
+    expect(st.warnings).toEqual([expect.objectContaining({ code: 'NO_TRAILER' })]);
+    expect(st.warnings[0]!.message).toContain(`commit ${sha.slice(0, 12)} (${t.repo})`);
+    expect(st.warnings[0]!.message).toContain(`its session(s) ${a.sessionId} are still attested at push`);
+    expect(t.show(sha).sessions).toEqual([a.sessionId]);
   }, 600_000);
 });

@@ -9,7 +9,7 @@ export function commitMsgRoute(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Body: CommitMsgRequest }>('/v1/hooks/commit-msg', { schema: { body: commitMsgBody, response: replies(commitMsgReply) } }, async (req): Promise<CommitMsgResponse> => {
     // the queued events first: replayed ahead when they can be, else applied, for at most the commit's bound
     const ready = await deps.recorder.readyToAnswer(req.body, req.body.waitMs ?? commitWaitMs());
-    if (!ready) return { sessions: [] };
+    if (!ready) return { sessions: [], unanswered: deps.recorder.queuedCount() };
     const { sessions } = await answerCommitMsg(ready, req.body);
     return { sessions };
   });
