@@ -15,29 +15,34 @@ const INSTALL_TIMEOUT_MS = 8 * 60_000;
 /** A runnable client, or why there is none (an install that failed: the test fails with this reason). */
 export type ClaudeClient = { bin: string; version: string } | { skip: string };
 
+/** The newest release the harness was verified with (2026-12-06): it adds the PreSkillShellCommand hook event. */
+export const CLAUDE_CODE_LATEST = '2.1.332';
+
 /**
- * The Claude Code CLI to drive: `$CLAUDE_BIN` when set (it must run), else `@anthropic-ai/claude-code@2.1.197`
- * installed once into node_modules/.cache/claude-code/<version>/ under a lock, so parallel runs share one install.
+ * The Claude Code CLI to drive: `$CLAUDE_BIN` when set (it must run) and no release is asked for, else
+ * `@anthropic-ai/claude-code@<version>` (2.1.197 unless told) installed once into
+ * node_modules/.cache/claude-code/<version>/ under a lock, so parallel runs share one install.
  * Returns `{ skip }` only when npm cannot install the package (for example no registry); anything else throws.
  */
-export async function ensureClaudeClient(env: NodeJS.ProcessEnv = process.env): Promise<ClaudeClient> {
-  if (env.CLAUDE_BIN) {
+export async function ensureClaudeClient(env: NodeJS.ProcessEnv = process.env, version?: string): Promise<ClaudeClient> {
+  if (env.CLAUDE_BIN && !version) {
     const version = await clientVersion(env.CLAUDE_BIN);
     if (!version) throw new Error(`CLAUDE_BIN=${env.CLAUDE_BIN} does not run (\`${env.CLAUDE_BIN} --version\` failed)`);
     return { bin: env.CLAUDE_BIN, version };
   }
-  const dir = path.join(CLAUDE_CACHE, CLAUDE_CODE_VERSION);
+  const release = version ?? CLAUDE_CODE_VERSION;
+  const dir = path.join(CLAUDE_CACHE, release);
   const ready = readyBin(dir);
-  if (ready) return { bin: ready, version: CLAUDE_CODE_VERSION };
+  if (ready) return { bin: ready, version: release };
 
   fs.mkdirSync(CLAUDE_CACHE, { recursive: true });
-  const release = await acquireLock(path.join(CLAUDE_CACHE, `${CLAUDE_CODE_VERSION}.lock`));
+  const unlock = await acquireLock(path.join(CLAUDE_CACHE, `${release}.lock`));
   try {
     const again = readyBin(dir);
-    if (again) return { bin: again, version: CLAUDE_CODE_VERSION };
-    return await install(dir);
+    if (again) return { bin: again, version: release };
+    return await install(dir, release);
   } finally {
-    release();
+    unlock();
   }
 }
 
@@ -53,9 +58,9 @@ function readyBin(dir: string): string | null {
 }
 
 /** Installs into a staging folder, checks the binary runs, then renames the folder into place. */
-async function install(dir: string): Promise<ClaudeClient> {
-  const pkg = `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`;
-  const staging = fs.mkdtempSync(path.join(CLAUDE_CACHE, `${CLAUDE_CODE_VERSION}.staging-`));
+async function install(dir: string, version: string): Promise<ClaudeClient> {
+  const pkg = `@anthropic-ai/claude-code@${version}`;
+  const staging = fs.mkdtempSync(path.join(CLAUDE_CACHE, `${version}.staging-`));
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), '{ "name": "claude-code-cache", "private": true }\n');
     const env = { ...process.env };
@@ -73,12 +78,12 @@ async function install(dir: string): Promise<ClaudeClient> {
       const why = r.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 1000} s` : `exit ${r.exitCode ?? r.signal}`;
       return { skip: `\`npm install ${pkg}\` failed (${why}): ${npmError(r.all ?? '')}. The end-to-end test needs the npm registry or CLAUDE_BIN.` };
     }
-    const bin = await findBin(staging);
-    if (!bin) throw new Error(`npm installed ${pkg} into ${staging}, but no claude binary in it reports version ${CLAUDE_CODE_VERSION}`);
-    fs.writeFileSync(path.join(staging, 'ready.json'), JSON.stringify({ bin: path.relative(staging, bin), version: CLAUDE_CODE_VERSION }) + '\n');
+    const bin = await findBin(staging, version);
+    if (!bin) throw new Error(`npm installed ${pkg} into ${staging}, but no claude binary in it reports version ${version}`);
+    fs.writeFileSync(path.join(staging, 'ready.json'), JSON.stringify({ bin: path.relative(staging, bin), version }) + '\n');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
-    return { bin: path.join(dir, path.relative(staging, bin)), version: CLAUDE_CODE_VERSION };
+    return { bin: path.join(dir, path.relative(staging, bin)), version };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -94,7 +99,7 @@ function npmError(output: string): string {
 }
 
 /** `.bin/claude` (linked by the package's postinstall), else the platform package's binary itself. */
-async function findBin(prefix: string): Promise<string | null> {
+async function findBin(prefix: string, version: string): Promise<string | null> {
   const scope = path.join(prefix, 'node_modules', '@anthropic-ai');
   const candidates = [path.join(prefix, 'node_modules', '.bin', 'claude')];
   try {
@@ -102,7 +107,7 @@ async function findBin(prefix: string): Promise<string | null> {
   } catch {
     /* no scope folder: nothing else to try */
   }
-  for (const bin of candidates) if ((await clientVersion(bin)) === CLAUDE_CODE_VERSION) return bin;
+  for (const bin of candidates) if ((await clientVersion(bin)) === version) return bin;
   return null;
 }
 
