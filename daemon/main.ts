@@ -19,6 +19,7 @@ import { wirePush } from '../src/push/wire.js';
 const IDLE_MS = Number(process.env.TRACE_IDLE_TIMEOUT_MS ?? 3 * 60 * 60 * 1000);
 const POLL_MS = 1000;
 const BACKLOG_GC = 500;
+const SHUTDOWN_DRAIN_MS = 3000;
 
 async function main(): Promise<void> {
   const paths = tracePaths();
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     if (stopping) return stopping;
     stopping = (async () => {
       log.info({ reason }, 'daemon stopping');
-      // hooks asking from now on go another way than the spool (the last drain below answers the rest)
+      // hooks asking from now on go another way than the spool (the last drain below answers those queued, within its bound)
       if (readPidFile(paths.answersPidFile) === process.pid) fs.rmSync(paths.answersPidFile, { force: true });
       clearInterval(poll);
       watcher.close();
@@ -92,7 +93,12 @@ async function main(): Promise<void> {
       const taken = socketIno !== 0 && ![socketIno, -1].includes(inode(paths.socket));
       if (!taken) await app.close().catch(() => undefined);
       await push.stop();
-      await recorder.drain().catch(() => undefined);
+      // what is queued is taken in for a moment more, then left in the spool for the next start: a
+      // backlog must not hold a stop past what a service manager or `trace daemon stop` waits for
+      const last = recorder.drain().catch(() => 0);
+      await Promise.race([last, new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS).unref())]);
+      recorder.halt();
+      await last;
       await recorder.close();
       db.close();
       if (readPidFile(paths.pidFile) === process.pid) fs.rmSync(paths.pidFile, { force: true });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommitAttributor } from '../attribution/commit.js';
 import { PayloadError, type AgentAdapter } from '../agents/adapter.js';
 import type { TraceEvent } from '../agents/events.js';
@@ -34,6 +35,11 @@ const BATCH = 1000;
 const COLLECT_EVERY_MS = 10 * 60 * 1000;
 /** During a backlog, how often the spool is looked at for commit hooks' questions (besides the watcher's word). */
 const QUESTION_SCAN_MS = 250;
+/**
+ * The longest a drain runs without letting the event loop take its I/O: entries that need no real I/O
+ * resolve in microtasks, and a backlog of them would keep the socket (`trace status`, `daemon stop`) unanswered.
+ */
+const YIELD_MS = 20;
 /** A question blocked by nothing in particular (a running shell command) is tried again this often. */
 const RETRY_AHEAD_MS = 1000;
 const QUESTION = /-git-(?:prepare-commit-msg|commit-msg)\.git$/;
@@ -58,6 +64,7 @@ export class Recorder implements CaptureState {
   private lastCollect = 0;
   private draining: Promise<number> | null = null;
   private again = false;
+  private halted = false;
   pushSink: GitEventSink | null = null;
   /** Called every BATCH events of a long backlog (the daemon collects garbage there). */
   afterBatch: (() => void) | null = null;
@@ -107,20 +114,27 @@ export class Recorder implements CaptureState {
 
   /** Ingests everything in the spool; concurrent calls share one pass and a follow-up pass. */
   drain(): Promise<number> {
+    if (this.halted) return Promise.resolve(0);
     if (this.draining) {
       this.again = true;
       return this.draining;
     }
     this.draining = (async () => {
       let total = 0;
+      let turn = Date.now();
       do {
         this.again = false;
         for (const entry of listSpool(this.paths)) {
+          if (this.halted) break;
           if (this.watchTrees && (this.questionSeen || Date.now() - this.lastQuestionScan > QUESTION_SCAN_MS)) await this.answerQuestionsAhead();
           await this.apply(entry);
           if (++total % BATCH === 0) this.afterBatch?.();
+          if (Date.now() - turn > YIELD_MS) {
+            await nextTurn();
+            turn = Date.now();
+          }
         }
-      } while (this.again || listSpool(this.paths).length > 0);
+      } while (!this.halted && (this.again || listSpool(this.paths).length > 0));
       this.markers.settle();
       this.onDrained?.(total);
       return total;
@@ -128,6 +142,11 @@ export class Recorder implements CaptureState {
       this.draining = null;
     });
     return this.draining;
+  }
+
+  /** Ends the running drain after the entry it is applying, and every later one at once: the daemon is stopping, the rest stays in the spool for its next start. */
+  halt(): void {
+    this.halted = true;
   }
 
   /**

@@ -11,39 +11,17 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../src/protocol/types.js';
 import { file } from '../helpers/attribution.js';
-import { drain } from '../helpers/daemon.js';
 import { until } from '../helpers/proc.js';
 import { lines, r, RepoPool, type TestRepo } from '../helpers/repo.js';
 import { addBareRemote, allDelivered, bundleJson, statementOf, waitForPushes } from '../push/helpers.js';
-import { newEntries, queueCopies } from './backlog.js';
+import { drainedAll, withBacklog } from './backlog.js';
 
 const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
 const QUEUED = 1000; // the benchmark queues 2,000 (npm run bench commit-backlog)
 
 /** Waits for the daemon's own drain: every queued event applied. */
-async function drained(t: TestRepo): Promise<void> {
-  await drain(t.traceHome, 400_000);
-  expect(fs.readdirSync(path.join(t.traceHome, 'spool', 'new'))).toEqual([]);
-}
-
-/** A repository whose daemon is stopped with a session's events and `queued` copies of an unstaged file's edits waiting. */
-async function withBacklog(t: TestRepo, queued: number, queue: (a: ReturnType<TestRepo['session']>) => void) {
-  expect(t.trace('daemon', 'start').code).toBe(0);
-  const a = t.session();
-  a.start(); // the daemon watches the work tree from here
-  a.write('other.txt', 'warm-up\n');
-  await drained(t);
-  t.stopDaemon();
-  t.env.TRACE_AUTOSTART = '0';
-  const before = t.spoolFiles('new');
-  const b = t.session();
-  b.edit('b.txt', 'b1', 'b1 changed by b');
-  queueCopies(t, newEntries(t, before), queued);
-  queue(a);
-  expect(t.spoolFiles('new').length).toBeGreaterThanOrEqual(queued);
-  return { a, b };
-}
+const drained = (t: TestRepo) => drainedAll(t, 400_000);
 
 describe('a commit behind a backlog', () => {
   it(`with ${QUEUED} events queued: answered ahead, right trailer, right lines`, async () => {
