@@ -122,6 +122,8 @@ export async function run(ctx) {
   const startedMs = Number(process.hrtime.bigint() - t1) / 1e6;
   const drained = waitUntil(() => spoolWaiting(home) === 0, 150_000, 50);
   const ingestMs = Number(process.hrtime.bigint() - t1) / 1e6;
+  // read as the idle baseline is: a second after the work, once the daemon has given back what it freed
+  sleepSync(1000);
   const rssKb = procStatusKb(pid, 'VmRSS');
   const hwmKb = procStatusKb(pid, 'VmHWM');
   const anonKb = procStatusKb(pid, 'RssAnon');

@@ -36,6 +36,8 @@ const WINDOW_KEEP_MS = 60_000;
 const RENAME_MIN_SHARED = 0.5;
 /** A watcher that began this much later than the event that asked for it missed changes (the daemon was down or behind). */
 const BLIND_MIN_MS = 1000;
+/** How long one `git status` serves the Bash windows that closed before it was read (a backlog's). */
+const STATUS_REUSE_MS = 1000;
 
 /** Files changed while a work tree was not watched, that no agent tool call window has explained yet. */
 export interface BlindChanges {
@@ -54,6 +56,7 @@ export class ShellTracker {
   private readonly watchers = new Map<string, TreeWatcher>();
   private readonly windows = new Map<string, ToolWindow>();
   private readonly pendingHuman = new Map<string, NodeJS.Timeout>();
+  private readonly statusRead = new Map<string, { out: string; at: number }>();
   /** Per work tree: files changed while it was not watched (rel → change time), until a call window explains them. */
   private readonly blind = new Map<string, { from: number; to: number; files: Map<string, number> }>();
 
@@ -128,6 +131,7 @@ export class ShellTracker {
       }
     }
     for (const [k, win] of this.windows) if (win.end !== undefined && now - win.end > WINDOW_KEEP_MS) this.windows.delete(k);
+    for (const [top, r] of this.statusRead) if (now - r.at > STATUS_REUSE_MS) this.statusRead.delete(top);
   }
 
   async close(): Promise<void> {
@@ -190,7 +194,7 @@ export class ShellTracker {
     const byPath = new Map<string, TreeChange>();
     // the watcher began after the call did (the daemon was down or started late): what changed in the
     // call's window is read from the files' times instead
-    if (watcher.startedAt > win.start) for (const c of await changedSince(win.top, win.start, end)) byPath.set(c.rel, c);
+    if (watcher.startedAt > win.start) for (const c of filterByTime(win.top, await this.dirtyFor(win.top, end), win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end)) byPath.set(c.rel, c);
     for (const c of watcher.changesBetween(win.start, end + UNLINK_SLACK_MS)) if (c.kind === 'unlink') byPath.set(c.rel, c);
     this.explain(win.top, win.start, end);
@@ -288,6 +292,21 @@ export class ShellTracker {
     );
   }
 
+  /**
+   * The work tree's `git status` for a window that ended at `end`: one read serves, for a second, every
+   * window that closed before it (a backlog's Bash calls, one `git status` each otherwise): a change
+   * made after the read cannot fall in them, and the read is as recent as applying them a moment
+   * earlier would have made it.
+   */
+  private async dirtyFor(top: string, end: number): Promise<string> {
+    const last = this.statusRead.get(top);
+    if (last && end < last.at && Date.now() - last.at < STATUS_REUSE_MS) return last.out;
+    const at = Date.now();
+    const out = await gitStatus(top);
+    this.statusRead.set(top, { out, at });
+    return out;
+  }
+
   /** A change outside every agent window is a human's: fold it into the file's provenance now. */
   private async judge(top: string, c: TreeChange): Promise<void> {
     await this.drain();
@@ -350,11 +369,20 @@ function readText(top: string, rel: string): string[] | null {
  * mtime and ctime, as the watcher counts it) falls in [from, to] ms, with a few ms of slack.
  */
 async function changedSince(top: string, from: number, to: number): Promise<TreeChange[]> {
+  return filterByTime(top, await gitStatus(top), from, to);
+}
+
+/** `git status -z` of the work tree, untracked files included ('' when it fails). */
+function gitStatus(top: string): Promise<string> {
   // --no-optional-locks: never take index.lock, or the user's own git command could fail on it
-  const out = await git(top, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
+  return git(top, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames'], { allowFailure: true }).catch(() => '');
+}
+
+/** The entries of a `git status -z` output whose files last changed in [from, to] (deleted ones: now). */
+function filterByTime(top: string, status: string, from: number, to: number): TreeChange[] {
   const seen = Date.now();
   const changes: TreeChange[] = [];
-  for (const entry of out.split('\0')) {
+  for (const entry of status.split('\0')) {
     if (entry.length < 4) continue;
     const rel = entry.slice(3);
     try {

@@ -24,7 +24,16 @@ let lint: Promise<Lint> | undefined;
 /** secretlint is loaded on first use, so commands that never scan do not pay for it. */
 function linter(): Promise<Lint> {
   lint ??= (async () => {
-    const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+    const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
+      import('@secretlint/core'),
+      import('@secretlint/secretlint-rule-preset-recommend'),
+      import('@secretlint/profiler'),
+    ]);
+    // secretlint 11 marks each rule's run in the global performance timeline and, at every mark, scans
+    // all earlier ones: never cleared, so each scan costs more than the last (a 10,000-event backlog
+    // spent 80% of its time there) and memory only grows. ai-trace reads no profile: marks are dropped
+    // (secretlint#1633; fixed in 13, which needs Node 22)
+    secretLintProfiler.mark = () => undefined;
     const config = { rules: [{ id: creator.meta.id, rule: creator }] };
     return async (text: string) => {
       const result = await lintSource({
