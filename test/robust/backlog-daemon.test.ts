@@ -1,5 +1,5 @@
 /**
- * Issue 11, a daemon no input can stop: with a backlog of 1,500 events being ingested, the daemon still
+ * Issue 11, a daemon no input can stop: with a backlog of 3,000 events being ingested, the daemon still
  * answers on its socket (`trace daemon status`, `trace status`), and `trace daemon stop` stops it
  * cleanly (its own shutdown, not the CLI's SIGKILL) after a short last drain, leaving what it did not
  * take in for its next start, which takes in all of it.
@@ -16,7 +16,7 @@ import { withBacklog } from './backlog.js';
 
 const pool = new RepoPool();
 afterEach(() => pool.cleanupAll());
-const QUEUED = 1500;
+const QUEUED = 3000; // several seconds of work at about 500 events/s
 
 describe('a daemon behind a backlog', () => {
   it('answers status, stops cleanly on trace daemon stop, and its next start takes in the rest', async () => {
