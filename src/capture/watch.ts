@@ -26,7 +26,7 @@ export class TreeWatcher {
   private ignoredDirs = new Set<string>();
   private ready: Promise<void> | null = null;
   lastUsed = Date.now();
-  /** When watching began (ms): changes before it were not seen and must be reconstructed. */
+  /** From when changes are seen (ms: once every folder is watched): changes before it must be reconstructed. */
   startedAt = 0;
 
   constructor(
@@ -49,6 +49,9 @@ export class TreeWatcher {
       });
       this.watcher = w;
       w.start();
+      // not when start() was called: the ignored folders are read first (slow on a loaded machine), and a
+      // change made before a folder's watch exists is only found from the files' times
+      this.startedAt = Date.now();
     })();
     return this.ready;
   }

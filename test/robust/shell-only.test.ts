@@ -6,7 +6,11 @@
  * labelled human; a file changed meanwhile inside no tool call is labelled human with a warning in the
  * session's data. Claude Code 2.1.332's PreSkillShellCommand counts as a shell command.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/proc.js';
 import { RepoPool, type TestRepo } from '../helpers/repo.js';
 
 const pool = new RepoPool();
@@ -25,11 +29,16 @@ function shellSession(t: TestRepo, env: NodeJS.ProcessEnv = {}) {
   const s = t.session(undefined, env);
   s.start();
   s.prompt('generate the files');
+  shellWork(s);
+  s.stop();
+  return s;
+}
+
+/** The three shell-made changes: a heredoc, a generator, `sed -i`. */
+function shellWork(s: ReturnType<TestRepo['session']>): void {
   s.bash("cat > notes.md <<'EOF'\n# Notes\nfirst\nsecond\nEOF");
   s.bash("sh -c 'for i in 1 2 3 4; do echo \"export const v$i = $i;\"; done' > gen.js");
   s.bash("sed -i 's/mode=debug/mode=release/' src/config.txt");
-  s.stop();
-  return s;
 }
 
 const EXPECTED = { 'notes.md': { ai: 3, human: 0 }, 'gen.js': { ai: 4, human: 0 }, 'src/config.txt': { ai: 1, human: 0 } };
@@ -50,6 +59,29 @@ describe('a session that changes files only through its shell', { timeout: 180_0
     const s = shellSession(t);
     await new Promise((r) => setTimeout(r, 2500)); // on purpose: the commit comes well after the shell window closed
     const sha = t.commitAll('shell-made, later');
+    expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
+    expect(labels(t, sha)).toEqual(EXPECTED);
+  });
+
+  it('with the watcher slow to come up (its git takes 1.5 s): what the shell changed meanwhile is the agent\'s', async () => {
+    const t = pool.create({ files: BASE });
+    // a loaded machine, made repeatable: the daemon's `git ls-files` (the watcher's ignored folders, read
+    // before it watches) is slow, and says when it begins
+    const bin = path.join(t.root, 'slow-git');
+    const begun = path.join(t.root, 'watch-begun');
+    fs.mkdirSync(bin);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\ncase "$*" in *ls-files*--ignored*) : > '${begun}'; sleep 1.5 ;; esac\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+    t.env.PATH = `${bin}${path.delimiter}${t.env.PATH}`;
+    expect(t.trace('daemon', 'start').code).toBe(0);
+    const s = t.session();
+    s.start();
+    // the daemon has taken in the session's start and is bringing the watcher up: the shell works now
+    await until('the watcher to begin coming up', () => fs.existsSync(begun), { timeoutMs: 30_000 });
+    s.prompt('generate the files');
+    shellWork(s);
+    s.stop();
+    const sha = t.commitAll('shell-made before the watcher was up');
     expect(t.trailers(sha)).toEqual([`Chainloop-Trace-Sessions: ${s.sessionId}`]);
     expect(labels(t, sha)).toEqual(EXPECTED);
   });
