@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PayloadError } from '../agents/adapter.js';
 import type { TraceEvent } from '../agents/events.js';
+import { alive } from '../client/start-lock.js';
 import { limits, mb } from '../guard/limits.js';
 import { gitSpoolComplete, type SpoolEntry } from '../spool/spool.js';
 
@@ -14,15 +15,9 @@ export const SETTLE_MS = 1000;
  */
 export const LIVE_SHIM_WAIT_MS = 30_000;
 
-/** True while the process that wrote an entry still runs. */
+/** True while the process that wrote an entry still runs (0 and 1 are never a shim's). */
 function running(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 1 && alive(pid);
 }
 
 /** The agent's event name in a spool entry (`PreToolUse-e` → `PreToolUse`). */

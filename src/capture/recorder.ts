@@ -163,15 +163,6 @@ export class Recorder implements CaptureState {
     this.drain().catch((err: Error) => this.log.error({ err: err.message }, 'spool drain failed'));
   }
 
-  /** How many events wait in the spool. */
-  queuedCount(): number {
-    try {
-      return fs.readdirSync(this.paths.spoolNew).length;
-    } catch {
-      return 0;
-    }
-  }
-
   /** A file appeared in the spool (the daemon's watcher says which, when it can): a question is looked for at once. */
   spoolChanged(name?: string | null): void {
     if (!name || QUESTION.test(name)) this.questionSeen = true;

@@ -9,7 +9,7 @@ import { recordUnhookedCommits } from './unhooked-commits.js';
 import type { ShellTracker } from './shell.js';
 import type { CaptureState } from './state.js';
 import { ensureGitHooks } from './auto-hooks.js';
-import { refreshShimSettings } from '../config/shim-settings.js';
+import { refreshShimSettingsLogged } from '../config/shim-settings.js';
 import { packageRoot } from '../paths.js';
 
 
@@ -59,12 +59,7 @@ export async function applyTraceEvent(deps: SessionEventDeps, adapter: AgentAdap
   if (top && deps.home && Date.now() - (settingsChecked.get(top) ?? 0) >= SETTINGS_CHECK_MS) {
     settingsChecked.set(top, Date.now());
     // the git hook reads .chainloop.yml through a flat file: rewritten here when the config changed
-    const gd = await state.repos.gitDir(top).catch(() => null);
-    try {
-      if (gd && refreshShimSettings(top, gd, deps.home)) deps.log.info({ repo: top }, 'git hook settings rewritten: the configuration changed');
-    } catch (err) {
-      deps.log.warn({ repo: top, err: (err as Error).message }, 'git hook settings not rewritten');
-    }
+    refreshShimSettingsLogged(top, await state.repos.gitDir(top).catch(() => null), deps.home, deps.log);
   }
   const at = ev.atMs ?? Date.parse(ev.ts);
   const callKey = `${ev.sessionId}:${ev.toolUseId ?? ''}`;

@@ -8,7 +8,7 @@ import { agentEdit, firstSight, observe, type FileProvenance } from '../attribut
 import { git, readObjects } from '../git/run.js';
 import type { Logger } from '../log/logger.js';
 import type { ProvenanceStore } from '../store/provenance.js';
-import { TreeWatcher, type TreeChange } from './watch.js';
+import { changeTime, inWindow, TreeWatcher, type TreeChange } from './watch.js';
 import { limits } from '../guard/limits.js';
 import { readRegular } from '../guard/regular-file.js';
 import { workTreeFile } from '../guard/work-tree-path.js';
@@ -104,9 +104,7 @@ export class ShellTracker {
       if (!rels) return true;
       for (const rel of rels) {
         try {
-          const st = fs.lstatSync(path.join(top, rel));
-          const at = Math.max(st.mtimeMs, st.ctimeMs);
-          if (at >= from - 5 && at <= to + 5) return true;
+          if (inWindow(changeTime(fs.lstatSync(path.join(top, rel))), from, to)) return true;
         } catch {
           /* gone: a deletion is dated when it is seen, after the window */
         }
@@ -387,8 +385,8 @@ function filterByTime(top: string, status: string, from: number, to: number): Tr
     const rel = entry.slice(3);
     try {
       const st = fs.lstatSync(path.join(top, rel));
-      const at = Math.max(st.mtimeMs, st.ctimeMs);
-      if (at >= from - 5 && at <= to + 5) changes.push({ rel, kind: entry[1] === '?' || entry[0] === '?' ? 'add' : 'change', at, seen });
+      const at = changeTime(st);
+      if (inWindow(at, from, to)) changes.push({ rel, kind: entry[1] === '?' || entry[0] === '?' ? 'add' : 'change', at, seen });
     } catch {
       if (entry[1] === 'D' || entry[0] === 'D') changes.push({ rel, kind: 'unlink', at: seen, seen });
     }

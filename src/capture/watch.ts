@@ -1,3 +1,4 @@
+import type fs from 'node:fs';
 import { DirWatcher } from './dir-watch.js';
 import { git } from '../git/run.js';
 
@@ -13,6 +14,18 @@ export interface TreeChange {
 }
 
 const KEEP_MS = 10 * 60 * 1000;
+/** Slack either side of a window, for file times (ms) taken by another clock read. */
+const SLACK_MS = 5;
+
+/** When a file last changed, as the watcher counts it: the later of mtime and ctime (`mv` keeps mtime). */
+export function changeTime(st: fs.Stats): number {
+  return Math.max(st.mtimeMs, st.ctimeMs);
+}
+
+/** Whether a change at `at` falls in the window [from, to], with the slack. */
+export function inWindow(at: number, from: number, to: number): boolean {
+  return at >= from - SLACK_MS && at <= to + SLACK_MS;
+}
 const KEEP_MAX = 20_000;
 
 /**
@@ -42,7 +55,7 @@ export class TreeWatcher {
       this.ignoredDirs = new Set(out.split('\0').filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
       const w = new DirWatcher(this.top, (rel) => this.isIgnoredRel(rel), (e) => {
         const seen = Date.now();
-        const c: TreeChange = { rel: e.rel, kind: e.kind, at: e.kind === 'unlink' || !e.stats ? seen : Math.max(e.stats.mtimeMs, e.stats.ctimeMs), seen };
+        const c: TreeChange = { rel: e.rel, kind: e.kind, at: e.kind === 'unlink' || !e.stats ? seen : changeTime(e.stats), seen };
         this.changes.push(c);
         if (this.changes.length > KEEP_MAX || (this.changes[0] && seen - this.changes[0].seen > KEEP_MS)) this.prune(seen);
         this.onChange(c);
@@ -69,9 +82,9 @@ export class TreeWatcher {
     this.changes.splice(0, keepFrom < 0 ? this.changes.length : Math.max(keepFrom, this.changes.length - KEEP_MAX));
   }
 
-  /** Changes whose time falls in [from, to] (ms, inclusive, with `slackMs` either side). */
-  changesBetween(from: number, to: number, slackMs = 5): TreeChange[] {
-    return this.changes.filter((c) => c.at >= from - slackMs && c.at <= to + slackMs);
+  /** Changes whose time falls in [from, to] (ms, inclusive, with a few ms of slack). */
+  changesBetween(from: number, to: number): TreeChange[] {
+    return this.changes.filter((c) => inWindow(c.at, from, to));
   }
 
   /** The newest change seen, for waiting until the watcher has caught up. */

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { connect, DaemonClient, stopDaemon } from '../client/client.js';
 import { runningDaemonPid } from '../client/daemon-pid.js';
-import { alive } from '../client/start-lock.js';
 import { daemonArgv, packageRoot, tracePaths } from '../paths.js';
 import type { Command } from './context.js';
 import { usage } from './usage.js';
@@ -29,9 +28,9 @@ export const daemon: Command = async (args, ctx) => {
       const hello = await c.hello();
       // one that does not answer (busy, or stuck) is still stopped: by signal, from its pid file
       const pid = hello?.pid ?? runningDaemonPid(paths);
-      const how = hello ? (await stopDaemon(c, hello.pid), '') : pid !== null ? await signalStop(pid) : '';
+      const killed = pid !== null && (await stopDaemon(hello ? c : null, pid));
       await c.close();
-      ctx.stdout(pid !== null ? `daemon stopped (pid ${pid}${how})\n` : 'daemon was not running\n');
+      ctx.stdout(pid === null ? 'daemon was not running\n' : `daemon stopped (pid ${pid}${killed ? ', killed: it did not stop within 10 s' : ''})\n`);
       return 0;
     }
     case 'status': {
@@ -57,22 +56,6 @@ export const daemon: Command = async (args, ctx) => {
       throw usage(FORM);
   }
 };
-
-const STOP_WAIT_MS = 10_000;
-
-/** SIGTERM, then SIGKILL past STOP_WAIT_MS; says how it ended when it had to kill. */
-async function signalStop(pid: number): Promise<string> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return '';
-  }
-  const deadline = Date.now() + STOP_WAIT_MS;
-  while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 25));
-  if (!alive(pid)) return '';
-  process.kill(pid, 'SIGKILL');
-  return `, killed: it did not stop within ${STOP_WAIT_MS / 1000} s of SIGTERM`;
-}
 
 /** Installs the daemon as a systemd user service (Linux) or a launchd agent (macOS). */
 function install(out: (t: string) => void): number {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { connect } from '../client/client.js';
 import { commitWaitMs } from '../capture/commit-answer.js';
@@ -7,6 +6,7 @@ import { hookLog } from '../git/hook-log.js';
 import { locateRepo } from '../git/hooks-install.js';
 import { tracePaths } from '../paths.js';
 import type { CommitMsgResponse } from '../protocol/types.js';
+import { spoolCounts } from '../query/status.js';
 import type { CliContext, Command } from './context.js';
 import { prePush } from './pre-push.js';
 import { usage } from './usage.js';
@@ -41,7 +41,7 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
     }
   } catch (err) {
     // a daemon that took the question but gave no reply within the bound (too busy to): as the daemon's own timeout
-    if ((err as { code?: string }).code === 'DAEMON_UNAVAILABLE' && Date.now() - t0 >= waitMs) unanswered = queuedEvents(paths.spoolNew);
+    if ((err as { code?: string }).code === 'DAEMON_UNAVAILABLE' && Date.now() - t0 >= waitMs) unanswered = spoolCounts(paths).waiting;
     else {
       await hookLog(repo, `git commit-msg error ${(err as Error).message.replace(/\s+/g, ' ')}`);
       // state that is not the user's own: say so where the user looks, the commit still goes through
@@ -54,14 +54,6 @@ async function commitMsg(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout(`timeout:${unanswered}\n`);
   }
   return 0;
-}
-
-function queuedEvents(spoolNew: string): number {
-  try {
-    return fs.readdirSync(spoolNew).length;
-  } catch {
-    return 0;
-  }
 }
 
 /** `trace hook settings`: the git hook found its settings file stale; written anew from the configs. Exit 1 when it could not be. */

@@ -139,12 +139,25 @@ async function startDaemon(paths: TracePaths, client: DaemonClient): Promise<voi
   }
 }
 
-/** Asks the daemon to stop and waits until its process is gone. */
-export async function stopDaemon(client: DaemonClient, pid: number, timeoutMs = 10_000): Promise<void> {
-  await client.call('POST', '/v1/shutdown').catch(() => undefined);
+/**
+ * Asks the daemon to stop, over its socket (`client`) or, when it does not answer there (busy or
+ * stuck), with SIGTERM; waits until its process is gone, and SIGKILLs it past `timeoutMs` (its work is
+ * crash-safe). True when it had to be killed.
+ */
+export async function stopDaemon(client: DaemonClient | null, pid: number, timeoutMs = 10_000): Promise<boolean> {
+  if (client) await client.call('POST', '/v1/shutdown').catch(() => undefined);
+  else {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return false; // gone already
+    }
+  }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && alive(pid)) await sleep(25);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (!alive(pid)) return false;
+  process.kill(pid, 'SIGKILL');
+  return true;
 }
 
 function tail(file: string): string {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tokenEnvNames } from '../deliver/plan.js';
 import { readRegular } from '../guard/regular-file.js';
+import type { Logger } from '../log/logger.js';
 import { repoStatePaths } from '../paths.js';
 import YAML, { isMap, isSeq } from 'yaml';
 import { findRepoConfigFile, parseRepoConfig, type RepoConfig } from './chainloop.js';
@@ -170,4 +171,14 @@ export function refreshShimSettings(top: string, gitCommonDir: string, home: str
   if (recordedHash(file) === readConfigs(top, home).hash) return false;
   writeShimSettings(top, gitCommonDir, home);
   return true;
+}
+
+/** The daemon's refresh, told to its log; never throws (a hook that finds the file stale asks node itself). */
+export function refreshShimSettingsLogged(top: string, gitCommonDir: string | null, home: string, log: Pick<Logger, 'info' | 'warn'>): void {
+  if (!gitCommonDir) return;
+  try {
+    if (refreshShimSettings(top, gitCommonDir, home)) log.info({ repo: top }, 'git hook settings rewritten: the configuration changed');
+  } catch (err) {
+    log.warn({ repo: top, err: (err as Error).message }, 'git hook settings not rewritten');
+  }
 }

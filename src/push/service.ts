@@ -1,6 +1,6 @@
 import type { UnattestedRetry } from '../protocol/types.js';
 import { SignalStore } from '../store/signals.js';
-import { refreshShimSettings } from '../config/shim-settings.js';
+import { refreshShimSettingsLogged } from '../config/shim-settings.js';
 import { clearMarker, MARKERS } from '../capture/markers.js';
 import type { RepoCache } from '../capture/repo-cache.js';
 import { retryPolicyFromEnv } from '../deliver/backoff.js';
@@ -57,7 +57,8 @@ export class PushService {
    */
   async prePush(repo: string, remote: string, url: string, stdin: string, tokens: PushTokens = {}): Promise<PushResult> {
     const lines = parsePrePush(stdin);
-    await this.refreshSettings(repo);
+    // the git hook's settings file follows the configs this push is attested from (config/shim-settings.ts)
+    refreshShimSettingsLogged(repo, await this.recorder.repos.gitDir(repo).catch(() => null), this.paths.home, this.log);
     const commits = await tracedCommitsInPush(this.db, repo, remote, lines);
     if (commits.length === 0) {
       // the hooks set the marker eagerly (post-commit, post-rewrite); drop it when nothing is left to attest
@@ -68,16 +69,6 @@ export class PushService {
     const pushed = lines.find((l) => !/^0+$/.test(l.localSha));
     const tip = pushed ? { sha: pushed.localSha, ref: pushed.localRef } : undefined;
     return this.attest({ repo, remote, url, commits, refs: lines, tokens, ...(tip ? { tip } : {}) });
-  }
-
-  /** The git hook's settings file follows the configs it read this push from (see config/shim-settings.ts). */
-  private async refreshSettings(repo: string): Promise<void> {
-    try {
-      const gd = await this.recorder.repos.gitDir(repo);
-      if (gd && refreshShimSettings(repo, gd, this.paths.home)) this.log.info({ repo }, 'git hook settings rewritten: the configuration changed');
-    } catch (err) {
-      this.log.warn({ repo, err: (err as Error).message }, 'git hook settings not rewritten');
-    }
   }
 
   /**
